@@ -1,0 +1,56 @@
+# The kit's two commands are `make book` and `make test`; both set up .venv themselves.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: help setup book release test bench lab lock clean browser
+
+help:
+	@echo "make book   build the published book into _build/html"
+	@echo "make test   run the whole test suite"
+	@echo "make lab    start JupyterLab for teaching live"
+	@echo "make bench  run the speed benchmarks (results in benchmarks/results/)"
+
+$(STAMP): requirements.lock pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install it, or run make PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (academy)" >/dev/null
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Release the exercises with nbgrader (solutions and hidden tests stripped), then build the book.
+release: $(STAMP)
+	cd exercises && ../$(BIN)/nbgrader generate_assignment --all --force --CourseDirectory.db_url=sqlite:///$(CURDIR)/exercises/.release.db >/dev/null
+	
+book: release
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	@echo "The book is at $(CURDIR)/_build/html/index.html"
+
+# Headless Chromium for the browser checks (Debian's package; needs root or sudo).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Headless Chromium is not installed: the browser checks will be skipped (sudo apt-get install chromium)"; fi; }
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)
+
+# Regenerate the pinned lock file from pyproject.toml (needs uv: pip install uv).
+lock:
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements.lock
+
+clean:
+	rm -rf _build exercises/release exercises/.release.db

@@ -1,0 +1,56 @@
+"""The case data: seeded generators, schema-checked loaders, and where the files live.
+
+``python -m academy.data`` writes the synthetic CSV files from their generators; ``make test`` checks
+that the committed files are exactly what the generators make.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.errors
+
+from academy.data import schemas
+from academy.models.gp_partnership import AVERAGE_PRACTICE, Practice
+
+CASE_STUDIES = Path(__file__).resolve().parents[2] / "case_studies"
+LAW_FIRM_DATA = CASE_STUDIES / "law_firm_scale" / "data"
+
+
+def _load(path: Path, schema) -> pd.DataFrame:
+    """Read a CSV and check it against its schema; say plainly which file is wrong and why."""
+    if not path.exists():
+        raise FileNotFoundError(f"The case data file {path} is missing: run `python -m academy.data` to make it")
+    try:
+        return schema.validate(pd.read_csv(path))
+    except pandera.errors.SchemaError as error:
+        raise ValueError(f"{path.name} does not match its schema: {error}") from None
+
+
+def load_law_firms() -> pd.DataFrame:
+    """Return the synthetic panel of the UK's 50 largest law firms, 2008/09 to 2018/19 (schema-checked)."""
+    return _load(LAW_FIRM_DATA / "uk_law_firms.csv", schemas.LAW_FIRMS)
+
+
+def load_pcn_practices() -> pd.DataFrame:
+    """Return the five synthetic practices of Fen Edge PCN, one row each (schema-checked)."""
+    return _load(LAW_FIRM_DATA / "fen_edge_practices.csv", schemas.PCN_PRACTICES)
+
+
+def load_market_figures() -> pd.DataFrame:
+    """Return the published law-firm and GP-practice figures the case quotes (schema-checked)."""
+    return _load(LAW_FIRM_DATA / "market_figures.csv", schemas.MARKET_FIGURES)
+
+
+def practices_from_table(table: pd.DataFrame) -> list[Practice]:
+    """Return one model ``Practice`` per row of a practices table (as ``load_pcn_practices`` gives).
+
+    Prices and costs not in the table keep the calibrated national defaults.
+    """
+    fields = ["registered_patients", "list_weighting", "partners", "salaried_gps",
+              "other_income_gbp_per_patient", "fixed_costs_gbp", "variable_costs_gbp_per_patient"]
+    return [
+        AVERAGE_PRACTICE.with_changes(name=row["practice"], **{f: float(row[f]) for f in fields})
+        for _, row in table.iterrows()
+    ]
