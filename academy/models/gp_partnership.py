@@ -244,9 +244,13 @@ def merged_practice(
         return float(np.dot(counts, values) / counts.sum()) if counts.sum() > 0 else float(values[0])
 
     salaried = sum(p.salaried_gps for p in practices)
+    # Partners who become salaried are paid what a salaried GP costs in the first practice listed.
     salaried_cost = (
-        staff_weighted("salaried_gp_cost_gbp", "salaried_gps") * salaried + moving * practices[0].salaried_gp_cost_gbp
-    ) / (salaried + moving)
+        (staff_weighted("salaried_gp_cost_gbp", "salaried_gps") * salaried + moving * practices[0].salaried_gp_cost_gbp)
+        / (salaried + moving)
+        if salaried + moving > 0
+        else practices[0].salaried_gp_cost_gbp
+    )
     return Practice(
         name=name,
         registered_patients=float(registered.sum()),

@@ -24,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from academy.models.validation import require_positive, require_share
+from academy.models.validation import require_positive
 
 FACTORS = ("margin", "utilisation", "realisation", "standard_rate", "leverage")
 """The five factors, in the order of the identity."""
@@ -62,19 +62,17 @@ def profit_per_partner_factors(
     partners = require_positive("equity_partners", equity_partners)
     if np.any(partners > lawyers):
         raise ValueError("equity_partners must be no more than lawyers (partners are lawyers too)")
-    index = getattr(fee_income_gbp, "index", None)
-    factors = pd.DataFrame(
-        {
-            "margin": profit / fees,
-            "utilisation": hours / lawyers,
-            "realisation": fees / (hours * rate),
-            "standard_rate": rate * np.ones_like(fees),
-            "leverage": lawyers / partners,
-            "profit_per_partner_gbp": profit / partners,
-        },
-        index=index if index is not None and len(np.atleast_1d(fees)) == len(index) else None,
-    )
-    return factors
+    columns = {
+        "margin": profit / fees,
+        "utilisation": hours / lawyers,
+        "realisation": fees / (hours * rate),
+        "standard_rate": rate,
+        "leverage": lawyers / partners,
+        "profit_per_partner_gbp": profit / partners,
+    }
+    arrays = np.broadcast_arrays(*(np.atleast_1d(c) for c in columns.values()))
+    index = fee_income_gbp.index if isinstance(fee_income_gbp, pd.Series) else None
+    return pd.DataFrame(dict(zip(columns, arrays)), index=index)
 
 
 def profit_per_partner_from_factors(

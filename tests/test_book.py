@@ -1,0 +1,128 @@
+"""The published book: builds with no warning, leaks nothing, loads nothing from another host, describes its images."""
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTION = ("### BEGIN SOLUTION", "### END SOLUTION")
+HIDDEN = ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")
+
+
+def lines_between(source: str, begin: str, end: str) -> list[str]:
+    """Return the lines strictly between begin and end markers in a cell's source."""
+    found, inside = [], False
+    for line in source.splitlines():
+        if line.strip().startswith(begin):
+            inside = True
+        elif line.strip().startswith(end):
+            inside = False
+        elif inside and line.strip():
+            found.append(line.strip())
+    return found
+
+
+def secret_lines() -> set[str]:
+    """Every solution and hidden-test line of every assignment, and every facilitator-notes sentence."""
+    secrets = set()
+    for path in (ROOT / "exercises" / "source").glob("*/*.ipynb"):
+        for cell in nbformat.read(path, as_version=4).cells:
+            secrets.update(lines_between(cell.source, *SOLUTION))
+            secrets.update(lines_between(cell.source, *HIDDEN))
+    for path in (ROOT / "book" / "facilitator").glob("*.md"):
+        secrets.update(line.strip() for line in path.read_text().splitlines() if len(line.strip()) > 60)
+    # Very short lines (a lone bracket, "pass") could appear anywhere and prove nothing.
+    return {line for line in secrets if len(line) >= 12}
+
+
+def html_files(html_dir: Path) -> list[Path]:
+    return sorted(html_dir.rglob("*.html"))
+
+
+def page_text(path: Path) -> str:
+    import html
+    return html.unescape(path.read_text(errors="replace"))
+
+
+class ResourceCollector(HTMLParser):
+    """Collects every URL a browser would fetch on its own when loading the page, and every image."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+        self.images: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("script", "img", "iframe", "audio", "video", "source", "embed") and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        if tag == "link" and attrs.get("href") and attrs.get("rel", "") not in ("canonical",):
+            self.urls.append(attrs["href"])
+        if tag == "img":
+            self.images.append(attrs)
+
+
+def test_the_book_has_every_page_of_the_table_of_contents(built_book):
+    toc = (ROOT / "_toc.yml").read_text()
+    for page in re.findall(r"file: (\S+)", toc) + ["book/preface"]:
+        assert (built_book / f"{page}.html").exists(), f"{page} was not built"
+
+
+def test_no_solution_hidden_test_or_facilitator_line_reaches_the_book(built_book):
+    secrets = secret_lines()
+    assert secrets, "found no solution lines to look for: the assignments' markers have changed"
+    for path in html_files(built_book):
+        text = page_text(path)
+        leaked = [line for line in secrets if line in text]
+        assert not leaked, f"{path.relative_to(built_book)} shows {leaked[:3]}"
+    for marker in SOLUTION + HIDDEN:
+        assert not any(marker in page_text(p) for p in html_files(built_book)), marker
+
+
+def test_the_exercise_is_in_the_book_in_its_released_form(built_book):
+    page = built_book / "exercises" / "release" / "law_firm_scale" / "law_firm_scale.html"
+    text = page_text(page)
+    assert "NotImplementedError" in text or "YOUR ANSWER HERE" in text
+
+
+def test_no_page_loads_anything_from_another_host(built_book):
+    for path in html_files(built_book):
+        collector = ResourceCollector()
+        collector.feed(path.read_text(errors="replace"))
+        remote = [u for u in collector.urls if re.match(r"^(https?:)?//", u)]
+        assert not remote, f"{path.relative_to(built_book)} loads {remote}"
+    for css in built_book.rglob("*.css"):
+        remote = re.findall(r"(?:@import|url\()\s*['\"]?(https?://[^'\")]+)", css.read_text(errors="replace"))
+        assert not remote, f"{css.relative_to(built_book)} loads {remote}"
+
+
+def test_widget_pages_use_the_vendored_widget_manager(built_book):
+    page = (built_book / "notebooks" / "law_firm_scale.html").read_text()
+    assert "application/vnd.jupyter.widget-state+json" in page, "the explorers' state was not saved"
+    assert re.search(r'src="(\.\./)?vendor/require\.js"', page)
+    assert re.search(r'src="(\.\./)?vendor/html-manager/embed-amd\.js"', page)
+    assert (built_book / "vendor" / "html-manager" / "embed-amd.js").exists()
+
+
+def test_every_image_has_alt_text(built_book):
+    for path in html_files(built_book):
+        collector = ResourceCollector()
+        collector.feed(path.read_text(errors="replace"))
+        for image in collector.images:
+            assert (image.get("alt") or "").strip(), f"an image in {path.relative_to(built_book)} has no alt text"
+    state = json.loads(re.search(
+        r'<script type="application/vnd.jupyter.widget-state\+json">(.*?)</script>',
+        (built_book / "notebooks" / "law_firm_scale.html").read_text(), re.S).group(1))
+    images = [m["state"]["value"] for m in state["state"].values()
+              if m["model_name"] == "HTMLModel" and "<img" in m["state"].get("value", "")]
+    assert images and all(re.search(r'alt="[^"]{20,}"', v) for v in images)
+
+
+def test_the_book_is_british_english(built_book):
+    text = " ".join(page_text(p) for p in html_files(built_book) if "genindex" not in p.name)
+    for american in ("organization", "behavior", "color blind", "analyze", "program "):
+        assert american not in text.lower(), american
