@@ -1,0 +1,87 @@
+"""What a reader sees: the published pages in headless Chromium, with the network watched.
+
+Needs Debian's chromium (`make test` installs it when run as root); without it these tests are
+skipped and say so.
+"""
+
+import functools
+import http.server
+import shutil
+import threading
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium)")
+
+PAGES = ["book/preface.html", "case_studies/law_firm_scale/index.html", "notebooks/law_firm_scale.html",
+         "exercises/release/law_firm_scale/law_firm_scale.html"]
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(built_book):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(built_book)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+# Two messages the book theme itself logs on every page, harmless to a reader: sphinx-thebe declares
+# its configuration twice (thebe is switched off here), and pydata-sphinx-theme finds no saved
+# light/dark choice in a new browser. Anything else on the console fails the test.
+THEME_NOISE = ("Identifier 'THEBE_JS_URL' has already been declared", "Got invalid theme mode")
+
+
+def open_page(browser, url):
+    """Open url, returning the page, every URL it requested, and its console errors."""
+    page = browser.new_page()
+    requests, errors = [], []
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url, wait_until="networkidle")
+    return page, requests, [e for e in errors if not e.startswith(THEME_NOISE)]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_requests_nothing_from_another_host(browser, site, path):
+    page, requests, errors = open_page(browser, f"{site}/{path}")
+    page.wait_for_timeout(500)
+    remote = [u for u in requests if not (u.startswith(site) or u.startswith("data:") or u.startswith("blob:"))]
+    assert not remote, f"{path} asked another host for {remote}"
+    assert not errors, f"{path} logged errors: {errors}"
+    page.close()
+
+
+def test_explorers_render_offline_from_the_vendored_widget_manager(browser, site):
+    page, requests, errors = open_page(browser, f"{site}/notebooks/law_firm_scale.html")
+    page.wait_for_selector(".widget-slider", timeout=20_000)
+    assert page.locator(".widget-slider").count() >= 9, "the partnership explorer's sliders did not render"
+    assert page.locator(".widget-dropdown select").count() >= 1, "the firm picker did not render"
+    charts = page.locator(".widget-html img[alt]")
+    assert charts.count() >= 3
+    assert all(charts.nth(i).evaluate("img => img.naturalWidth > 0") for i in range(charts.count()))
+    assert "Profit per partner" in page.inner_text("main")
+    assert any(u.endswith("/_static/widgets/html-manager/embed-amd.js") for u in requests)
+    assert not errors, errors
+    page.close()
