@@ -15,8 +15,8 @@ from matplotlib.figure import Figure
 from academy.models.gp_partnership import AVERAGE_PRACTICE, Practice, merger_comparison, practice_accounts
 from academy.widgets.charts import OKABE_ITO, image_html, pounds
 
-SLIDER_LAYOUT = widgets.Layout(width="430px")
-SLIDER_STYLE = {"description_width": "210px"}
+SLIDER_LAYOUT = widgets.Layout(width="480px")
+SLIDER_STYLE = {"description_width": "250px"}
 
 # field: (label, minimum, maximum, step, format)
 PRACTICE_CONTROLS = {
@@ -25,7 +25,7 @@ PRACTICE_CONTROLS = {
     "partners": ("Partners (FTE)", 0.0, 20.0, 0.25, ".2f"),
     "salaried_gps": ("Salaried GPs (FTE)", 0.0, 20.0, 0.25, ".2f"),
     "clinical_pharmacists": ("ARRS clinical pharmacists", 0.0, 6.0, 1.0, ".0f"),
-    "link_workers": ("ARRS social prescribing link workers", 0.0, 6.0, 1.0, ".0f"),
+    "link_workers": ("ARRS link workers", 0.0, 6.0, 1.0, ".0f"),
     "global_sum_gbp_per_weighted_patient": ("Global sum (£ per weighted patient)", 60.0, 120.0, 0.5, ".2f"),
     "fixed_costs_gbp": ("Fixed costs (£ a year)", 0.0, 400_000.0, 5_000.0, ",.0f"),
     "variable_costs_gbp_per_patient": ("Variable cost (£ per patient)", 10.0, 80.0, 0.5, ".2f"),
