@@ -27,8 +27,9 @@ setup: $(STAMP)
 
 # Release the exercises with nbgrader (solutions and hidden tests stripped), then build the book.
 release: $(STAMP)
-	cd exercises && ../$(BIN)/nbgrader generate_assignment --all --force --CourseDirectory.db_url=sqlite:///$(CURDIR)/exercises/.release.db >/dev/null
-	
+	rm -rf exercises/release
+	cd exercises && ../$(BIN)/nbgrader generate_assignment '*' --no-db --force --log-level=WARN
+
 book: release
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
@@ -53,4 +54,4 @@ lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements.lock
 
 clean:
-	rm -rf _build exercises/release exercises/.release.db
+	rm -rf _build exercises/release
