@@ -1,6 +1,7 @@
 """Shared fixtures: the repository root, and one build of the published book for the book and browser tests."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,7 @@ def built_book(tmp_path_factory) -> Path:
     """
     out = tmp_path_factory.mktemp("book")
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    shutil.rmtree(ROOT / "exercises" / "release", ignore_errors=True)  # no stale assignment survives
     release = subprocess.run(
         [str(BIN / "nbgrader"), "generate_assignment", "*", "--no-db", "--force"],
         cwd=ROOT / "exercises", capture_output=True, text=True, env=env,
