@@ -1,0 +1,284 @@
+"""Every nbgrader assignment survives the round trip a cohort puts it through.
+
+For each folder under ``exercises/source/`` (a new assignment is picked up without editing this file),
+in a temporary copy of the course with its own SQLite gradebook, using nbgrader's command line:
+
+- the source notebook validates: run top to bottom, the solutions pass every test;
+- ``generate_assignment`` releases it, and the release holds no solution and no hidden test: no
+  markers, and none of the lines the source keeps between them;
+- autograded as submissions, the blank release scores 0 on every autograded cell, the source (the
+  solution) full marks on every one, and a plausible wrong submission, made from the solution by
+  swapping in wrong but well-formed answers, something in between.
+
+Autograding executes every notebook, so all three submissions go through one ``autograde`` run.
+Nothing is written into the repository's ``exercises/`` folder.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbgrader.api import Gradebook
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSE = ROOT / "exercises"
+ASSIGNMENTS = sorted(p.name for p in (COURSE / "source").iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+
+SOLUTION = ("BEGIN SOLUTION", "END SOLUTION")
+HIDDEN = ("BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
+MARKERS = SOLUTION + HIDDEN
+# A secret line shorter than this (a lone bracket, "else:", "pass") could turn up anywhere and proves nothing.
+MIN_SECRET_LENGTH = 12
+
+# Wrong but well-formed answers, by assignment and by the grade_id of the answer cell: what a delegate
+# who has half understood might write. Each replaces that cell's solution region. An assignment not
+# listed here gets a generic wrong answer (its first one-line answer, 10% out): add a real one.
+WRONG_ANSWERS = {
+    "law_firm_scale": {
+        # divided by all partners instead of equity partners
+        "q1-answer": "leverage = lawyers / (equity_partners + non_equity_partners)",
+        # a share that works, but is not the smallest that does (caught only by the hidden tests)
+        "q5-answer": "smallest_saving_share = 0.3",
+    },
+}
+
+STUDENTS = ("blank", "solution", "wrong")
+
+
+def nbgrader_meta(cell) -> dict:
+    return cell.metadata.get("nbgrader", {})
+
+
+def is_autograded_test(cell) -> bool:
+    return cell.cell_type == "code" and bool(nbgrader_meta(cell).get("grade"))
+
+
+def lines_between(source: str, begin: str, end: str) -> list[str]:
+    """The stripped, non-empty lines strictly between each begin and end marker line of a cell."""
+    found, inside = [], False
+    for line in source.splitlines():
+        if begin in line:
+            inside = True
+        elif end in line:
+            inside = False
+        elif inside and line.strip():
+            found.append(line.strip())
+    return found
+
+
+def lines_outside_markers(source: str) -> list[str]:
+    """The stripped lines that are not inside any solution or hidden-test region."""
+    kept, inside = [], False
+    for line in source.splitlines():
+        if any(begin in line for begin in (SOLUTION[0], HIDDEN[0])):
+            inside = True
+        elif any(end in line for end in (SOLUTION[1], HIDDEN[1])):
+            inside = False
+        elif not inside:
+            kept.append(line.strip())
+    return kept
+
+
+def secret_lines(nb) -> set[str]:
+    """Solution and hidden-test lines of a source notebook that appear nowhere else in it."""
+    secrets, public = set(), set()
+    for cell in nb.cells:
+        secrets.update(lines_between(cell.source, *SOLUTION))
+        secrets.update(lines_between(cell.source, *HIDDEN))
+        public.update(lines_outside_markers(cell.source))
+    return {line for line in secrets if len(line) >= MIN_SECRET_LENGTH and line not in public}
+
+
+def replace_solution(source: str, new_code: str) -> str:
+    """Replace a cell's solution region, markers included, with new_code (at the marker's indent)."""
+    out, inside, replaced = [], False, False
+    for line in source.splitlines():
+        if SOLUTION[0] in line:
+            inside, replaced = True, True
+            indent = re.match(r"\s*", line).group(0)
+            out.extend(indent + new_line for new_line in new_code.splitlines())
+        elif SOLUTION[1] in line:
+            inside = False
+        elif not inside:
+            out.append(line)
+    assert replaced, f"no solution region in:\n{source}"
+    return "\n".join(out)
+
+
+def generic_wrong_answer(nb) -> dict[str, str]:
+    """For an assignment with no hand-written wrong answer: its first one-line answer, 10% out."""
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if cell.cell_type == "code" and meta.get("solution") and not meta.get("grade"):
+            lines = lines_between(cell.source, *SOLUTION)
+            match = re.fullmatch(r"(\w+)\s*=\s*(.+)", lines[0]) if len(lines) == 1 else None
+            if match:
+                return {meta["grade_id"]: f"{match[1]} = ({match[2]}) * 1.1"}
+    pytest.fail("found no one-line answer to make wrong: add this assignment to WRONG_ANSWERS")
+
+
+def make_wrong_submission(nb, wrong: dict[str, str]) -> tuple[object, set[str]]:
+    """Return a copy of the solution with the listed answers swapped, and the grade_ids of the test
+    cells that mark them (the first autograded test cell after each changed answer cell)."""
+    nb = nbformat.from_dict(nb)
+    marked_by = set()
+    for index, cell in enumerate(nb.cells):
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if grade_id in wrong:
+            cell.source = replace_solution(cell.source, wrong[grade_id])
+            test = next(c for c in nb.cells[index + 1:] if is_autograded_test(c))
+            marked_by.add(nbgrader_meta(test)["grade_id"])
+    return nb, marked_by
+
+
+def run(args: list[str], cwd: Path, env: dict) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900
+    )
+
+
+@dataclass
+class RoundTrip:
+    assignment: str
+    root: Path
+    sources: dict[str, object] = field(default_factory=dict)  # notebook name -> source notebook
+    validate_output: dict[str, str] = field(default_factory=dict)
+    releases: dict[str, object] = field(default_factory=dict)
+    wrongly_answered: dict[str, set[str]] = field(default_factory=dict)  # notebook -> test grade_ids
+    # student -> notebook -> grade_id -> (cell_type, auto_score, max_score)
+    grades: dict[str, dict[str, dict[str, tuple]]] = field(default_factory=dict)
+
+    def autograded(self, student: str, notebook: str) -> dict[str, tuple]:
+        return {k: v for k, v in self.grades[student][notebook].items() if v[0] == "code"}
+
+
+@pytest.fixture(scope="module", params=ASSIGNMENTS)
+def roundtrip(request, tmp_path_factory) -> RoundTrip:
+    """Validate, release and autograde one assignment in a temporary copy of the course."""
+    assignment = request.param
+    root = tmp_path_factory.mktemp(f"course-{assignment}")
+    shutil.copy(COURSE / "nbgrader_config.py", root)
+    shutil.copytree(COURSE / "source" / assignment, root / "source" / assignment,
+                    ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    db_url = f"--CourseDirectory.db_url=sqlite:///{root / 'gradebook.db'}"
+    env = dict(
+        os.environ,
+        # nbgrader runs the `alembic` command by name when it creates a gradebook (nbgrader/api.py,
+        # get_alembic_version), so this interpreter's scripts folder must be on PATH.
+        PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+        # No personal Jupyter configuration (~/.jupyter) may change what is tested.
+        JUPYTER_CONFIG_DIR=str(root / ".jupyter"),
+        MPLBACKEND="Agg",
+        PYTHONHASHSEED="0",
+    )
+    result = RoundTrip(assignment, root)
+    for path in sorted((root / "source" / assignment).glob("*.ipynb")):
+        result.sources[path.stem] = nbformat.read(path, as_version=4)
+        validated = run(["validate", str(path.relative_to(root))], root, env)
+        assert validated.returncode == 0, validated.stdout + validated.stderr
+        result.validate_output[path.stem] = validated.stdout + validated.stderr
+
+    released = run(["generate_assignment", assignment, "--force", db_url], root, env)
+    release_dir = root / "release" / assignment
+    assert released.returncode == 0 and release_dir.is_dir(), released.stdout + released.stderr
+    for name in result.sources:
+        result.releases[name] = nbformat.read(release_dir / f"{name}.ipynb", as_version=4)
+
+    wrong = WRONG_ANSWERS.get(assignment)
+    if wrong is None:
+        wrong = generic_wrong_answer(next(iter(result.sources.values())))
+    for name, source in result.sources.items():
+        submissions = {
+            "blank": result.releases[name],
+            "solution": source,
+        }
+        submissions["wrong"], result.wrongly_answered[name] = make_wrong_submission(source, wrong)
+        for student, nb in submissions.items():
+            folder = root / "submitted" / student / assignment
+            folder.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, folder / f"{name}.ipynb")
+    assert any(result.wrongly_answered.values()), f"none of {sorted(wrong)} is an answer cell in {assignment}"
+
+    graded = run(["autograde", assignment, "--create", "--force", db_url], root, env)
+    assert graded.returncode == 0, graded.stdout[-3000:] + graded.stderr[-3000:]
+    with Gradebook(db_url.split("=", 1)[1]) as gb:
+        for student in STUDENTS:
+            result.grades[student] = {}
+            for name in result.sources:
+                submission = gb.find_submission_notebook(name, assignment, student)
+                result.grades[student][name] = {
+                    g.name: (g.cell_type, g.auto_score, g.max_score) for g in submission.grades
+                }
+    return result
+
+
+def test_there_are_assignments():
+    assert ASSIGNMENTS, "no assignment folder with a notebook under exercises/source"
+
+
+def test_the_source_validates(roundtrip):
+    for name, output in roundtrip.validate_output.items():
+        assert "Success! Your notebook passes all the tests." in output, f"{name}:\n{output}"
+        assert "VALIDATION FAILED" not in output and "| ERROR]" not in output, f"{name}:\n{output}"
+
+
+def test_the_source_is_committed_without_outputs(roundtrip):
+    for name, nb in roundtrip.sources.items():
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        assert not any(c.outputs or c.execution_count for c in code), f"{name}: clear its outputs before committing"
+
+
+def test_the_release_holds_no_solution_and_no_hidden_test(roundtrip):
+    for name, source in roundtrip.sources.items():
+        release = roundtrip.releases[name]
+        text = "\n".join(cell.source for cell in release.cells)
+        for marker in MARKERS:
+            assert marker not in text, f"{name}: the release still says {marker!r}"
+        secrets = secret_lines(source)
+        assert secrets, f"{name}: found no solution or hidden-test lines in the source to look for"
+        leaked = sorted(line for line in secrets if line in text)
+        assert not leaked, f"{name}: the release shows {leaked[:3]}"
+        assert not any(c.get("outputs") for c in release.cells if c.cell_type == "code"), f"{name}: the release has outputs"
+        graded = {nbgrader_meta(c)["grade_id"] for c in release.cells if nbgrader_meta(c).get("grade")}
+        assert graded == {nbgrader_meta(c)["grade_id"] for c in source.cells if nbgrader_meta(c).get("grade")}
+
+
+def test_every_notebook_has_autograded_questions(roundtrip):
+    for name in roundtrip.sources:
+        assert len(roundtrip.autograded("solution", name)) >= 1, f"{name} has no autograded test cell"
+
+
+def test_the_blank_release_scores_nothing(roundtrip):
+    for name in roundtrip.sources:
+        scores = roundtrip.autograded("blank", name)
+        scored = {grade_id: auto for grade_id, (_, auto, _) in scores.items() if auto != 0}
+        assert not scored, f"{name}: the unanswered notebook scored {scored}"
+
+
+def test_the_solution_scores_full_marks(roundtrip):
+    for name in roundtrip.sources:
+        scores = roundtrip.autograded("solution", name)
+        short = {grade_id: (auto, most) for grade_id, (_, auto, most) in scores.items() if auto != most}
+        assert not short, f"{name}: the solution lost marks on {short} (score, out of)"
+
+
+def test_a_plausible_wrong_submission_scores_partial_marks(roundtrip):
+    total = most = 0.0
+    for name in roundtrip.sources:
+        scores = roundtrip.autograded("wrong", name)
+        total += sum(auto or 0 for _, auto, _ in scores.values())
+        most += sum(best for _, _, best in scores.values())
+        if roundtrip.assignment in WRONG_ANSWERS:
+            # The questions answered wrongly lose their marks; every other question keeps them.
+            for grade_id, (_, auto, best) in scores.items():
+                expected = 0 if grade_id in roundtrip.wrongly_answered[name] else best
+                assert auto == expected, f"{name}: {grade_id} scored {auto}, expected {expected} of {best}"
+    assert 0 < total < most, f"the wrong submission scored {total} of {most}"
