@@ -26,6 +26,11 @@ Only ``source/`` and this file belong in the repository; ``.gitignore`` keeps th
 
 from pathlib import Path
 
+from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+from nbgrader.preprocessors import GetGrades
+
+from academy.course.feedback import HideHiddenTests
+
 c = get_config()  # noqa: F821 (nbgrader provides get_config when it reads this file)
 
 # The course root is the folder this file is in, wherever the repository is cloned.
@@ -63,6 +68,10 @@ c.GenerateAssignment.create_assignment = True
 # few seconds; allow a slow course machine two minutes for any one cell before it is stopped.
 c.Execute.timeout = 120
 c.Execute.interrupt_on_timeout = True
+
+# Feedback shows each check's message, never the hidden tests or a traceback quoting them: nbgrader's
+# own feedback would (nbgrader issue 917). See academy/course/feedback.py.
+c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
 
 # Timestamps of fetches and submissions in UK time (deadlines are set in UK time).
 c.Exchange.timezone = "Europe/London"

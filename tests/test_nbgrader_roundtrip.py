@@ -8,7 +8,9 @@ in a temporary copy of the course with its own SQLite gradebook, using nbgrader'
   markers, and none of the lines the source keeps between them;
 - autograded as submissions, the blank release scores 0 on every autograded cell, the source (the
   solution) full marks on every one, and a plausible wrong submission, made from the solution by
-  swapping in wrong but well-formed answers, something in between.
+  swapping in wrong but well-formed answers, something in between;
+- ``generate_feedback`` gives each delegate feedback that shows no hidden test (nor, to a delegate who
+  did not write it, any solution), and that says what is wrong in the checks' own words.
 
 Autograding executes every notebook, so all three submissions go through one ``autograde`` run.
 Nothing is written into the repository's ``exercises/`` folder.
@@ -16,6 +18,8 @@ Nothing is written into the repository's ``exercises/`` folder.
 
 from __future__ import annotations
 
+import ast
+import html
 import os
 import re
 import shutil
@@ -97,6 +101,24 @@ def secret_lines(nb) -> set[str]:
     return {line for line in secrets if len(line) >= MIN_SECRET_LENGTH and line not in public}
 
 
+def hidden_code_lines(nb) -> set[str]:
+    """Hidden-test lines that are code, not a message: a line that is only a string is the teaching
+    message an assertion shows when it fails, which feedback is meant to show."""
+    def is_message(line: str) -> bool:
+        try:
+            return isinstance(ast.literal_eval(line.rstrip(",").strip("()")), str)
+        except (ValueError, SyntaxError):
+            return False
+
+    hidden = {line for cell in nb.cells for line in lines_between(cell.source, *HIDDEN)}
+    return {line for line in secret_lines(nb) if line in hidden and not is_message(line)}
+
+
+def html_text(page: str) -> str:
+    """The text of an HTML page without its tags: highlighted code is split into many <span>s."""
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
 def replace_solution(source: str, new_code: str) -> str:
     """Replace a cell's solution region, markers included, with new_code (at the marker's indent)."""
     out, inside, replaced = [], False, False
@@ -125,17 +147,34 @@ def generic_wrong_answer(nb) -> dict[str, str]:
     pytest.fail("found no one-line answer to make wrong: add this assignment to WRONG_ANSWERS")
 
 
+def without_markers(source: str) -> str:
+    """A cell's source with its solution markers dropped: the answer as a delegate would type it."""
+    return "\n".join(line for line in source.splitlines() if not any(m in line for m in SOLUTION))
+
+
+# What a delegate writes in a manually graded answer (markdown): plausible, short, and not the guide.
+WRITTEN_ANSWER = "I would share a back office first and decide on a merger once we know what it saves."
+
+
 def make_wrong_submission(nb, wrong: dict[str, str]) -> tuple[object, set[str]]:
-    """Return a copy of the solution with the listed answers swapped, and the grade_ids of the test
-    cells that mark them (the first autograded test cell after each changed answer cell)."""
+    """Return what a delegate who half understood would hand in: every answer typed in as the solution
+    has it, except the listed ones, which are swapped for wrong answers, and a short written answer.
+    Also return the grade_ids of the test cells that mark the wrong answers (the first autograded
+    test cell after each)."""
     nb = nbformat.from_dict(nb)
     marked_by = set()
     for index, cell in enumerate(nb.cells):
-        grade_id = nbgrader_meta(cell).get("grade_id")
-        if grade_id in wrong:
-            cell.source = replace_solution(cell.source, wrong[grade_id])
+        meta = nbgrader_meta(cell)
+        if not meta.get("solution"):
+            continue
+        if cell.cell_type == "markdown":
+            cell.source = WRITTEN_ANSWER
+        elif meta.get("grade_id") in wrong:
+            cell.source = replace_solution(cell.source, wrong[meta["grade_id"]])
             test = next(c for c in nb.cells[index + 1:] if is_autograded_test(c))
             marked_by.add(nbgrader_meta(test)["grade_id"])
+        else:
+            cell.source = without_markers(cell.source)
     return nb, marked_by
 
 
@@ -155,6 +194,7 @@ class RoundTrip:
     wrongly_answered: dict[str, set[str]] = field(default_factory=dict)  # notebook -> test grade_ids
     # student -> notebook -> grade_id -> (cell_type, auto_score, max_score)
     grades: dict[str, dict[str, dict[str, tuple]]] = field(default_factory=dict)
+    feedback: dict[str, dict[str, str]] = field(default_factory=dict)  # student -> notebook -> text of its HTML
 
     def autograded(self, student: str, notebook: str) -> dict[str, tuple]:
         return {k: v for k, v in self.grades[student][notebook].items() if v[0] == "code"}
@@ -217,6 +257,14 @@ def roundtrip(request, tmp_path_factory) -> RoundTrip:
                 result.grades[student][name] = {
                     g.name: (g.cell_type, g.auto_score, g.max_score) for g in submission.grades
                 }
+
+    fed_back = run(["generate_feedback", assignment, "--force", db_url], root, env)
+    assert fed_back.returncode == 0, fed_back.stdout[-3000:] + fed_back.stderr[-3000:]
+    for student in STUDENTS:
+        result.feedback[student] = {
+            name: html_text((root / "feedback" / student / assignment / f"{name}.html").read_text())
+            for name in result.sources
+        }
     return result
 
 
@@ -282,3 +330,29 @@ def test_a_plausible_wrong_submission_scores_partial_marks(roundtrip):
                 expected = 0 if grade_id in roundtrip.wrongly_answered[name] else best
                 assert auto == expected, f"{name}: {grade_id} scored {auto}, expected {expected} of {best}"
     assert 0 < total < most, f"the wrong submission scored {total} of {most}"
+
+
+def test_feedback_shows_no_hidden_test_and_no_solution_the_delegate_did_not_write(roundtrip):
+    for name, source in roundtrip.sources.items():
+        hidden = hidden_code_lines(source)
+        assert hidden, f"{name}: found no hidden-test code in the source to look for"
+        for student in ("blank", "wrong"):
+            text = roundtrip.feedback[student][name]
+            for marker in MARKERS:
+                assert marker not in text, f"{name}: {student}'s feedback says {marker!r}"
+            leaked = sorted(line for line in hidden if line in text)
+            assert not leaked, f"{name}: {student}'s feedback shows the hidden tests {leaked[:3]}"
+        solutions = {line for cell in source.cells for line in lines_between(cell.source, *SOLUTION)}
+        leaked = sorted(line for line in secret_lines(source) & solutions if line in roundtrip.feedback["blank"][name])
+        assert not leaked, f"{name}: an unanswered notebook's feedback shows the solutions {leaked[:3]}"
+
+
+def test_feedback_says_what_is_wrong_in_the_checks_words(roundtrip):
+    for name in roundtrip.sources:
+        text = roundtrip.feedback["wrong"][name]
+        lost = [grade_id for grade_id, (_, auto, best) in roundtrip.autograded("wrong", name).items() if auto < best]
+        assert lost, f"{name}: the wrong submission lost no marks"
+        # One error line for each check that failed, and no traceback around it.
+        assert text.count("AssertionError: ") >= len(lost), f"{name}: the feedback does not say why {lost} lost marks"
+        assert "most recent call last" not in text and "Cell In[" not in text, f"{name}: the feedback shows a traceback"
+        assert "Your answer passes the visible checks." in text  # what went right is still said
