@@ -54,10 +54,12 @@ THEME_NOISE = ("Identifier 'THEBE_JS_URL' has already been declared", "Got inval
 
 
 def open_page(browser, url):
-    """Open url, returning the page, every URL it requested, and its console errors."""
+    """Open url, returning the page, every URL it requested, and its console errors (a request the
+    server could not answer, such as a font at a wrong path, is one)."""
     page = browser.new_page()
     requests, errors = [], []
     page.on("request", lambda request: requests.append(request.url))
+    page.on("response", lambda response: errors.append(f"{response.status} for {response.url}") if response.status >= 400 else None)
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url, wait_until="networkidle")
