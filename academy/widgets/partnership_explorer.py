@@ -35,15 +35,21 @@ INCOME_LINES = {
     "global_sum_gbp": ("Global sum", OKABE_ITO["blue"]),
     "network_payment_gbp": ("Network payment", OKABE_ITO["sky"]),
     "other_income_gbp": ("Other income", OKABE_ITO["purple"]),
-    "arrs_reimbursement_gbp": ("ARRS reimbursement", OKABE_ITO["yellow"]),
+    "arrs_reimbursement_gbp": ("ARRS roles", OKABE_ITO["yellow"]),
 }
 SPENDING_LINES = {
     "salaried_gp_costs_gbp": ("Salaried GPs", OKABE_ITO["orange"]),
-    "arrs_staff_costs_gbp": ("ARRS staff", OKABE_ITO["yellow"]),
+    "arrs_staff_costs_gbp": ("ARRS roles", OKABE_ITO["yellow"]),
     "fixed_costs_gbp": ("Fixed costs", OKABE_ITO["grey"]),
     "variable_costs_gbp": ("Variable costs", OKABE_ITO["vermillion"]),
     "profit_gbp": ("Profit to partners", OKABE_ITO["green"]),
 }
+
+# The merger explorer's two charts: the column of merger_comparison each shows, and its title.
+MERGER_CHARTS = (
+    ("profit_per_partner_gbp", "Profit per partner (£ a year)"),
+    ("cost_per_patient_gbp", "Cost per patient (£ a year)"),
+)
 
 
 def _slider(label: str, low: float, high: float, step: float, fmt: str, value: float) -> widgets.FloatSlider:
@@ -78,6 +84,7 @@ class PartnershipExplorer:
         self.figure = Figure(figsize=(7.2, 2.6), dpi=96)
         self.figure.subplots_adjust(left=0.15, right=0.97, top=0.97, bottom=0.42)
         self.axis = self.figure.add_subplot()
+        self.bars = self._draw_frame()
         for slider in self.sliders.values():
             slider.observe(lambda change: self.refresh(), names="value")
         controls = widgets.VBox(list(self.sliders.values()))
@@ -105,19 +112,34 @@ class PartnershipExplorer:
         )
         self._draw(accounts)
 
-    def _draw(self, accounts) -> None:
+    def _draw_frame(self) -> dict:
+        """Draw the chart's bars, axes and legend once; ``_draw`` only moves the bars (much faster
+        than drawing a new chart on every move of a slider). Returns the bar of each accounts line."""
         axis = self.axis
-        axis.clear()
+        bars = {}
         for row, lines in ((1, INCOME_LINES), (0, SPENDING_LINES)):
-            left = 0.0
             for key, (label, colour) in lines.items():
-                width = max(float(accounts[key]), 0.0)
-                axis.barh(row, width, left=left, color=colour, edgecolor="white", label=label if width else None)
-                left += width
+                bars[key] = axis.barh(row, 0.0, color=colour, edgecolor="white").patches[0]
         axis.set_yticks([0, 1], ["Where it goes", "Income"])
         axis.set_xlabel("£ a year")
         axis.xaxis.set_major_formatter(lambda x, _: f"£{x / 1000:,.0f}k")
-        axis.legend(loc="upper center", bbox_to_anchor=(0.45, -0.32), ncol=4, frameon=False, fontsize=8)
+        # ARRS roles are on both rows in one colour (money reimbursed in, staff paid out): one legend entry.
+        shown = [*INCOME_LINES, *(key for key in SPENDING_LINES if key != "arrs_staff_costs_gbp")]
+        labels = [(INCOME_LINES | SPENDING_LINES)[key][0] for key in shown]
+        axis.legend([bars[key] for key in shown], labels, loc="upper center", bbox_to_anchor=(0.45, -0.32), ncol=4, frameon=False, fontsize=8)
+        return bars
+
+    def _draw(self, accounts) -> None:
+        widest = 0.0
+        for lines in (INCOME_LINES, SPENDING_LINES):
+            left = 0.0
+            for key in lines:
+                width = max(float(accounts[key]), 0.0)
+                self.bars[key].set_x(left)
+                self.bars[key].set_width(width)
+                left += width
+            widest = max(widest, left)
+        self.axis.set_xlim(0, widest * 1.03 if widest > 0 else 1.0)
         alt = (
             f"Bar chart of the practice's year: income {pounds(accounts['income_gbp'])}; "
             f"expenses {pounds(accounts['expenses_gbp'])}; profit to partners {pounds(accounts['profit_gbp'])}, "
@@ -144,6 +166,7 @@ class MergerExplorer:
         self.figure = Figure(figsize=(7.2, 2.8), dpi=96)
         self.axes = self.figure.subplots(1, 2)
         self.figure.subplots_adjust(left=0.1, right=0.98, top=0.88, bottom=0.1, wspace=0.3)
+        self.bars, self.labels = self._draw_frame()
         for slider in (self.saving, self.moving):
             slider.observe(lambda change: self.refresh(), names="value")
         self.widget = widgets.VBox([self.saving, self.moving, self.chart, self.table])
@@ -178,21 +201,28 @@ class MergerExplorer:
         ).to_html()
         self._draw(table)
 
+    def _draw_frame(self) -> tuple[dict, dict]:
+        """Draw both charts' bars, titles and labels once; ``_draw`` only moves them (much faster than
+        drawing new charts on every move of a slider). Returns the bars and the value labels by column."""
+        bars, labels = {}, {}
+        for axis, (column, title) in zip(self.axes, MERGER_CHARTS):
+            bars[column] = axis.bar(["Apart", "Merged"], [0.0, 0.0], color=[OKABE_ITO["grey"], OKABE_ITO["blue"]]).patches
+            labels[column] = [axis.text(x, 0.0, "", ha="center", va="bottom", fontsize=9) for x in (0, 1)]
+            axis.set_title(title, loc="left", fontsize=10)
+            axis.yaxis.set_major_formatter(lambda y, _: f"£{y:,.0f}")
+        return bars, labels
+
     def _draw(self, table) -> None:
         compare = table.loc[["All practices apart", "Merged partnership"]]
-        colours = [OKABE_ITO["grey"], OKABE_ITO["blue"]]
-        labels = ["Apart", "Merged"]
-        for axis, column, title in (
-            (self.axes[0], "profit_per_partner_gbp", "Profit per partner (£ a year)"),
-            (self.axes[1], "cost_per_patient_gbp", "Cost per patient (£ a year)"),
-        ):
-            axis.clear()
-            axis.bar(labels, compare[column], color=colours)
-            axis.set_title(title, loc="left", fontsize=10)
-            for x, value in enumerate(compare[column]):
-                axis.annotate(pounds(value), (x, value), ha="center", va="bottom", fontsize=9)
-            axis.margins(y=0.15)
-            axis.yaxis.set_major_formatter(lambda y, _: f"£{y:,.0f}")
+        for axis, (column, _) in zip(self.axes, MERGER_CHARTS):
+            values = [float(v) for v in compare[column]]
+            for bar, label, value in zip(self.bars[column], self.labels[column], values):
+                bar.set_height(value)
+                label.set_position((bar.get_x() + bar.get_width() / 2, value))
+                label.set_text(pounds(value))
+            low, high = min(0.0, *values), max(0.0, *values)
+            room = 0.15 * ((high - low) or 1.0)  # space for the value labels
+            axis.set_ylim(low - room if low < 0 else 0.0, high + room)
         apart, merged = compare["profit_per_partner_gbp"]
         alt = (
             f"Two bar charts comparing the practices apart and merged. Profit per partner: apart {pounds(apart)}, "
