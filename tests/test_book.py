@@ -112,6 +112,14 @@ def test_widget_pages_use_the_vendored_widget_manager(built_book):
         assert (built_book / other).read_text().count("embed-amd.js") <= 1
 
 
+def test_every_figure_is_drawn_as_a_picture(built_book):
+    for path in html_files(built_book):
+        assert "<Figure size" not in page_text(path), f"{path.relative_to(built_book)} shows a figure's name, not the figure"
+    # The teaching notebook's sensitivity chart is a picture with its caption and description.
+    page = (built_book / "notebooks" / "law_firm_scale.html").read_text()
+    assert re.search(r'<figure[^>]*id="fig-sensitivity".*?<img [^>]*alt="Tornado chart', page, re.S)
+
+
 def test_every_image_has_alt_text(built_book):
     for path in html_files(built_book):
         collector = ResourceCollector()
