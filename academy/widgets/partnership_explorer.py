@@ -15,8 +15,8 @@ from matplotlib.figure import Figure
 from academy.models.gp_partnership import AVERAGE_PRACTICE, Practice, merger_comparison, practice_accounts
 from academy.widgets.charts import OKABE_ITO, image_html, pounds
 
-SLIDER_LAYOUT = widgets.Layout(width="480px")
-SLIDER_STYLE = {"description_width": "250px"}
+SLIDER_LAYOUT = widgets.Layout(width="470px")
+SLIDER_STYLE = {"description_width": "230px"}
 
 # field: (label, minimum, maximum, step, format)
 PRACTICE_CONTROLS = {
@@ -26,7 +26,7 @@ PRACTICE_CONTROLS = {
     "salaried_gps": ("Salaried GPs (FTE)", 0.0, 20.0, 0.25, ".2f"),
     "clinical_pharmacists": ("ARRS clinical pharmacists", 0.0, 6.0, 1.0, ".0f"),
     "link_workers": ("ARRS link workers", 0.0, 6.0, 1.0, ".0f"),
-    "global_sum_gbp_per_weighted_patient": ("Global sum (£ per weighted patient)", 60.0, 120.0, 0.5, ".2f"),
+    "global_sum_gbp_per_weighted_patient": ("Global sum (£/weighted patient)", 60.0, 120.0, 0.5, ".2f"),
     "fixed_costs_gbp": ("Fixed costs (£ a year)", 0.0, 400_000.0, 5_000.0, ",.0f"),
     "variable_costs_gbp_per_patient": ("Variable cost (£ per patient)", 10.0, 80.0, 0.5, ".2f"),
 }
@@ -87,8 +87,11 @@ class PartnershipExplorer:
         self.bars = self._draw_frame()
         for slider in self.sliders.values():
             slider.observe(lambda change: self.refresh(), names="value")
-        controls = widgets.VBox(list(self.sliders.values()))
-        self.widget = widgets.VBox([widgets.HBox([controls, self.summary]), self.chart])
+        # The sliders keep their width (so their readouts show in full); the summary sits beside them
+        # where there is room and below them where there is not (a narrow window, a projector).
+        controls = widgets.VBox(list(self.sliders.values()), layout=widgets.Layout(flex="0 0 auto"))
+        self.summary.layout = widgets.Layout(min_width="200px", flex="1 1 200px")
+        self.widget = widgets.VBox([widgets.HBox([controls, self.summary], layout=widgets.Layout(flex_flow="row wrap")), self.chart])
         self.refresh()
 
     def practice(self) -> Practice:
