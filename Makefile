@@ -30,7 +30,14 @@ release: $(STAMP)
 	rm -rf exercises/release
 	cd exercises && ../$(BIN)/nbgrader generate_assignment '*' --no-db --force --log-level=WARN
 
-book: release
+# Sphinx and the execution cache know a page's text, not the library it imports: when academy/ or the
+# case data change, forget the cached outputs and parsed pages so the book shows what the code does now.
+LIBRARY_STAMP := _build/.library-stamp
+$(LIBRARY_STAMP): $(shell find academy -name '*.py') $(wildcard case_studies/*/data/*.csv)
+	rm -rf _build/.jupyter_cache _build/.doctrees
+	mkdir -p _build && touch $@
+
+book: release $(LIBRARY_STAMP)
 	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
 	@echo "The book is at $(CURDIR)/_build/html/index.html"
 
