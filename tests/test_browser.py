@@ -88,3 +88,22 @@ def test_explorers_render_offline_from_the_vendored_widget_manager(browser, site
     assert any(urlparse(u).path.endswith("/_static/widgets/html-manager/embed-amd.js") for u in requests)
     assert not errors, errors
     page.close()
+
+
+def test_the_case_reads_well_on_a_laptop(browser, site):
+    page, _, errors = open_page(browser, f"{site}/case_studies/law_firm_scale/index.html")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    # Every exhibit table fits the text column, so a projector shows all of its columns.
+    overflowing = page.evaluate("""() => {
+        const column = document.querySelector("article").getBoundingClientRect();
+        return [...document.querySelectorAll("article table")]
+            .filter(t => t.getBoundingClientRect().right > column.right + 1)
+            .map(t => (t.querySelector("caption") || t).innerText.slice(0, 60));
+    }""")
+    assert not overflowing, f"these tables are wider than the page: {overflowing}"
+    # Exhibits are named once, by the case ("Exhibit 3."), not also numbered by Sphinx ("Fig. 1").
+    text = page.inner_text("article")
+    assert "Exhibit 3." in text and "Fig. " not in text
+    assert page.locator("article img[alt]").count() >= 3
+    assert not errors, errors
+    page.close()
