@@ -39,7 +39,8 @@ class FirmFactorExplorer:
         self.figure.subplots_adjust(left=0.42, right=0.97, top=0.85, bottom=0.2)
         self.axis = self.figure.add_subplot()
         self.picker.observe(lambda change: self.refresh(), names="value")
-        self.widget = widgets.VBox([self.picker, widgets.HBox([self.numbers, self.chart])])
+        # The table, then the chart at full width below it: side by side, both were cramped.
+        self.widget = widgets.VBox([self.picker, self.numbers, self.chart])
         self.refresh()
 
     def refresh(self) -> None:
@@ -51,7 +52,7 @@ class FirmFactorExplorer:
             for f in FACTORS
         )
         self.numbers.value = (
-            f"<table><tr><th></th><th>{start['financial_year']}</th><th>{end['financial_year']}</th></tr>{lines}"
+            f"<table style='border-spacing:1em 0.2em'><tr><th></th><th>{start['financial_year']}</th><th>{end['financial_year']}</th></tr>{lines}"
             f"<tr><td><strong>Profit per equity partner</strong></td><td>{pounds(start['profit_per_partner_gbp'])}</td>"
             f"<td>{pounds(end['profit_per_partner_gbp'])}</td></tr></table>"
         )

@@ -161,7 +161,7 @@ class MergerExplorer:
 
     def __init__(self, practices: list[Practice]):
         self.practices = practices
-        self.saving = _slider("Back-office saving (share of fixed costs)", 0.0, 0.8, 0.05, ".0%", 0.3)
+        self.saving = _slider("Share of fixed costs saved", 0.0, 0.8, 0.05, ".0%", 0.3)
         total_partners = sum(p.partners for p in practices)
         self.moving = _slider("Partners becoming salaried (FTE)", 0.0, max(total_partners - 1, 0), 0.25, ".2f", 0)
         self.table = widgets.HTML()
