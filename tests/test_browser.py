@@ -107,3 +107,19 @@ def test_the_case_reads_well_on_a_laptop(browser, site):
     assert page.locator("article img[alt]").count() >= 3
     assert not errors, errors
     page.close()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_what_we_write_passes_an_accessibility_check(browser, site, path):
+    """axe-core (the engine behind most accessibility checkers) finds nothing serious or critical in
+    the page's content. The theme's own navigation around it is the theme's to fix, and is not checked."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page, _, _ = open_page(browser, f"{site}/{path}")
+    if path.startswith("notebooks/"):
+        page.wait_for_selector(".widget-slider [role=slider][aria-label]", timeout=20_000)
+    violations = Axe().run(page, context="article").response["violations"]
+    serious = [f"{v['id']} ({v['impact']}): {v['help']}, e.g. {v['nodes'][0]['html'][:120]}"
+               for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{path}: " + "; ".join(serious)
+    page.close()
