@@ -49,3 +49,10 @@ def test_firm_explorer_describes_the_chosen_firm():
     explorer.picker.value = "Firm 07"
     assert "Firm 07" in alt_text(explorer.chart.value)
     assert "2008/09" in explorer.numbers.value and "2018/19" in explorer.numbers.value
+
+
+def test_an_explorer_starts_at_the_practice_it_was_given_even_beyond_its_sliders_usual_range():
+    large = AVERAGE_PRACTICE.with_changes(registered_patients=95_000.0, partners=24.0, salaried_gps=30.0)
+    explorer = PartnershipExplorer(large)
+    assert explorer.practice() == large
+    assert pounds(practice_accounts(large)["profit_per_partner_gbp"]) in explorer.summary.value

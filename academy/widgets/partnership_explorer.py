@@ -53,10 +53,12 @@ MERGER_CHARTS = (
 
 
 def _slider(label: str, low: float, high: float, step: float, fmt: str, value: float) -> widgets.FloatSlider:
+    """Return a slider from low to high, widened if need be so that it starts at the practice's own value."""
+    value = float(value)
     return widgets.FloatSlider(
-        value=min(max(float(value), low), high),
-        min=low,
-        max=high,
+        value=value,
+        min=min(low, value),
+        max=max(high, value),
         step=step,
         description=label,
         readout_format=fmt,
