@@ -38,6 +38,20 @@ def load_pcn_practices() -> pd.DataFrame:
     return _load(LAW_FIRM_DATA / "fen_edge_practices.csv", schemas.PCN_PRACTICES)
 
 
+def load_pcn_partners() -> pd.DataFrame:
+    """Return Fen Edge PCN's partners, one row each: practice, partner label, age, FTE (schema-checked).
+
+    Raises ValueError if a practice's partners' FTE do not add up to its ``partners`` in the practices file.
+    """
+    partners = _load(LAW_FIRM_DATA / "fen_edge_partners.csv", schemas.PCN_PARTNERS)
+    practices = load_pcn_practices().set_index("practice")["partners"]
+    fte = partners.groupby("practice")["fte"].sum().reindex(practices.index, fill_value=0.0)
+    wrong = fte[(fte - practices).abs() > 1e-9]
+    if len(wrong):
+        raise ValueError(f"fen_edge_partners.csv: the partners' FTE do not add up to the practices file for {', '.join(wrong.index)}")
+    return partners
+
+
 def load_market_figures() -> pd.DataFrame:
     """Return the published law-firm and GP-practice figures the case quotes (schema-checked)."""
     return _load(LAW_FIRM_DATA / "market_figures.csv", schemas.MARKET_FIGURES)
@@ -48,8 +62,9 @@ def practices_from_table(table: pd.DataFrame) -> list[Practice]:
 
     Prices and costs not in the table keep the calibrated national defaults.
     """
-    fields = ["registered_patients", "list_weighting", "partners", "salaried_gps",
-              "other_income_gbp_per_patient", "fixed_costs_gbp", "variable_costs_gbp_per_patient"]
+    fields = ["registered_patients", "list_weighting", "partners", "salaried_gps", "dispensing_patient_share",
+              "other_nhs_income_gbp_per_patient", "premises_reimbursement_gbp", "premises_costs_gbp",
+              "fixed_costs_gbp", "variable_costs_gbp_per_patient"]
     return [
         AVERAGE_PRACTICE.with_changes(name=row["practice"], **{f: float(row[f]) for f in fields})
         for _, row in table.iterrows()

@@ -31,20 +31,37 @@ LAW_FIRMS = pa.DataFrameSchema(
 
 PCN_PRACTICES = pa.DataFrameSchema(
     {
-        "practice": Column(str, unique=True),
+        "practice": Column(str, Check.str_length(1, 80), unique=True),
         "registered_patients": Column(int, Check.gt(0)),
         "list_weighting": Column(float, Check.in_range(0.5, 2.0)),
         "partners": Column(float, Check.gt(0)),
         "salaried_gps": Column(float, Check.ge(0)),
-        "partners_aged_55_plus": Column(float, Check.ge(0)),
-        "other_income_gbp_per_patient": Column(float, Check.ge(0)),
+        "dispensing_patient_share": Column(float, Check.in_range(0, 1)),
+        "other_nhs_income_gbp_per_patient": Column(float, Check.ge(0)),
+        "premises_tenure": Column(str, Check.isin(["leased", "owned"])),
+        "premises_reimbursement_gbp": Column(float, Check.ge(0)),
+        "premises_costs_gbp": Column(float, Check.ge(0)),
+        "premises_liability_gbp": Column(float, Check.ge(0)),
+        "liability_years": Column(float, Check.gt(0)),
         "fixed_costs_gbp": Column(float, Check.ge(0)),
         "variable_costs_gbp_per_patient": Column(float, Check.ge(0)),
     },
     checks=[
-        Check(lambda d: d["partners_aged_55_plus"] <= d["partners"],
-              error="partners aged 55 and over are partners, so no more than partners"),
+        Check(lambda d: ~d["practice"].isin(["All practices apart", "Merged partnership"]),
+              error="a practice must not take a name the merger tables keep for their own rows"),
     ],
+    strict=True,
+    coerce=True,
+)
+
+PCN_PARTNERS = pa.DataFrameSchema(
+    {
+        "practice": Column(str),
+        "partner": Column(str),
+        "age": Column(int, Check.in_range(25, 80)),
+        "fte": Column(float, Check.in_range(0, 1, include_min=False)),
+    },
+    checks=[Check(lambda d: ~d.duplicated(["practice", "partner"]), error="one row per partner of a practice")],
     strict=True,
     coerce=True,
 )
@@ -58,7 +75,11 @@ MARKET_FIGURES = pa.DataFrameSchema(
         "unit": Column(str),
         "source_key": Column(str),
     },
-    checks=[Check(lambda d: (d["unit"] != "share") | (d["value"] <= 1), error="shares lie between 0 and 1")],
+    checks=[
+        Check(lambda d: (d["unit"] != "share") | (d["value"] <= 1), error="shares lie between 0 and 1"),
+        Check(lambda d: ~d.duplicated(["market", "measure", "period"]),
+              error="one published figure per market, measure and period"),
+    ],
     strict=True,
     coerce=True,
 )

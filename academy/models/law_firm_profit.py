@@ -1,7 +1,9 @@
 """Profit per equity partner of a professional service firm, and its five factors.
 
-Maister's decomposition (Maister 1993, *Managing the Professional Service Firm*) writes a firm's
-profit per equity partner as the product of five factors:
+Maister (1993, *Managing the Professional Service Firm*) traced a firm's profit per partner to three
+drivers: margin, productivity and leverage. Law-firm management texts expand those three drivers
+into an identity of five factors, splitting productivity into utilisation, realisation and the
+standard rate (the expansion is theirs, not Maister's own):
 
     profit per partner = margin x utilisation x realisation x standard rate x leverage
 
@@ -27,7 +29,17 @@ import pandas as pd
 from academy.models.validation import require_positive
 
 FACTORS = ("margin", "utilisation", "realisation", "standard_rate", "leverage")
-"""The five factors, in the order of the identity."""
+"""The five factors, in the order of the identity: an expansion of Maister's three drivers (margin,
+productivity, leverage) used in law-firm management texts, not Maister's own split."""
+
+MAISTER_DRIVERS = {
+    "margin": "margin",
+    "utilisation": "productivity",
+    "realisation": "productivity",
+    "standard_rate": "productivity",
+    "leverage": "leverage",
+}
+"""Which of Maister's three drivers each of the five factors expands."""
 
 FACTOR_LABELS = {
     "margin": "Margin (profit / fees)",
@@ -103,16 +115,24 @@ def profit_per_partner_from_factors(
 def factor_contributions(start: pd.Series, end: pd.Series) -> pd.Series:
     """Return how much of the change in log profit per partner each factor explains.
 
-    ``start`` and ``end`` are two rows of :func:`profit_per_partner_factors` (positive margins).
-    Because the identity is a product, log(PPP) is a sum, so the change in log profit per partner
-    splits exactly into the five factors' changes in log; the result is each factor's share of
-    that total (the shares add up to 1). Useful to ask "was it leverage or rate?".
+    ``start`` and ``end`` are two rows of :func:`profit_per_partner_factors` (or anything with the
+    five factors, all above 0: a loss-making year cannot be split this way). Because the identity
+    is a product, log(PPP) is a sum, so the change in log profit per partner splits exactly into the
+    five factors' changes in log; the result is each factor's share of that total, and the shares
+    add up to 1. When profit per partner falls the total is negative, so a factor that fell has a
+    positive share (it pushed profit down, the way profit went) and a factor that rose has a
+    negative one: each share has the sign of the factor's own change in log times the sign of the
+    total. Useful to ask "was it leverage or rate?".
     """
     for name, row in (("start", start), ("end", end)):
-        if not (row["margin"] > 0):
-            raise ValueError(f"{name} must have a positive margin to split the change in logs")
+        for factor in FACTORS:
+            value = row[factor]
+            if not (np.isfinite(value) and value > 0):
+                raise ValueError(
+                    f"{name} must have every factor above 0 to split the change in logs; {factor} is {value:g}"
+                )
     logs = pd.Series({f: np.log(end[f]) - np.log(start[f]) for f in FACTORS})
     total = logs.sum()
-    if total == 0:
+    if np.isclose(total, 0.0, atol=1e-12):
         raise ValueError("profit per partner did not change, so there is nothing to split")
     return logs / total
