@@ -42,19 +42,41 @@ MARKERS = SOLUTION + HIDDEN
 # A secret line shorter than this (a lone bracket, "else:", "pass") could turn up anywhere and proves nothing.
 MIN_SECRET_LENGTH = 12
 
-# Wrong but well-formed answers, by assignment and by the grade_id of the answer cell: what a delegate
-# who has half understood might write. Each replaces that cell's solution region. An assignment not
-# listed here gets a generic wrong answer (its first one-line answer, 10% out): add a real one.
+# Wrong but well-formed answers, by assignment and by the grade_id of the answer cell: the near misses a
+# delegate who has half understood might type, each with a few words of the message its check must give.
+# An assignment not listed here gets a generic wrong answer (its first one-line answer, 10% out): add real ones.
 WRONG_ANSWERS = {
     "law_firm_scale": {
-        # divided by all partners instead of equity partners
-        "q1-answer": "leverage = lawyers / (equity_partners + non_equity_partners)",
-        # a share that works, but is not the smallest that does (caught only by the hidden tests)
-        "q5-answer": "smallest_saving_share = 0.3",
+        "q1-answer": ("q1 = 7.6", "ratio of the totals"),  # the ratio of the totals, not the firms' average
+        "q3-answer": ("q3 = 22100", "whole gain"),  # the whole gain, not the part asked for
+        "q7-answer": ("q7 = 0.19", "still slightly worse off"),  # rounded to the nearest, not the smallest that works
+        "q8-answer": ('q8 = "A"', "Fen View's row under equal shares"),
     },
 }
 
-STUDENTS = ("blank", "solution", "wrong")
+
+def unexpected_but_right(line: str) -> str:
+    """An answer line typed right but in a form a delegate might use: '£14,300', '20%', 'b) because', '2022.0'."""
+    name, value = (part.strip() for part in line.split("=", 1))
+    literal = ast.literal_eval(value)
+    if isinstance(literal, str):
+        return f"{name} = {literal.lower() + ') because of the table'!r}"
+    if 0 < literal < 1:
+        return f"{name} = {f'{literal * 100:g}%'!r}"
+    if literal >= 10_000:
+        return f"{name} = {f'£{literal:,.0f}'!r}"
+    return f"{name} = {float(literal)!r}"
+
+
+# A delegate who tries to fake a pass: wrong answers, and the names the checks use redefined (the helpers
+# replaced in the checks module itself, and the name the hidden tests use bound to it). What code in the
+# delegate's own kernel can do beyond redefining names is for the grader's isolation, not for the checks.
+FAKE_PASS = (
+    "checks.hidden_number = checks.hidden_letter = lambda *args, **kwargs: None\n"
+    "hidden_checks = checks"
+)
+
+STUDENTS = ("blank", "solution", "wrong", "unexpected", "faker")
 
 
 def nbgrader_meta(cell) -> dict:
@@ -135,7 +157,7 @@ def replace_solution(source: str, new_code: str) -> str:
     return "\n".join(out)
 
 
-def generic_wrong_answer(nb) -> dict[str, str]:
+def generic_wrong_answer(nb) -> dict[str, tuple[str, str]]:
     """For an assignment with no hand-written wrong answer: its first one-line answer, 10% out."""
     for cell in nb.cells:
         meta = nbgrader_meta(cell)
@@ -143,7 +165,7 @@ def generic_wrong_answer(nb) -> dict[str, str]:
             lines = lines_between(cell.source, *SOLUTION)
             match = re.fullmatch(r"(\w+)\s*=\s*(.+)", lines[0]) if len(lines) == 1 else None
             if match:
-                return {meta["grade_id"]: f"{match[1]} = ({match[2]}) * 1.1"}
+                return {meta["grade_id"]: (f"{match[1]} = ({match[2]}) * 1.1", "")}
     pytest.fail("found no one-line answer to make wrong: add this assignment to WRONG_ANSWERS")
 
 
@@ -156,7 +178,20 @@ def without_markers(source: str) -> str:
 WRITTEN_ANSWER = "I would share a back office first and decide on a merger once we know what it saves."
 
 
-def make_wrong_submission(nb, wrong: dict[str, str]) -> tuple[object, set[str]]:
+def make_submission(nb, change) -> object:
+    """Return the solution as a delegate would type it, with each one-line answer passed through change."""
+    nb = nbformat.from_dict(nb)
+    for cell in nb.cells:
+        meta = nbgrader_meta(cell)
+        if meta.get("solution") and cell.cell_type == "code":
+            lines = lines_between(cell.source, *SOLUTION)
+            cell.source = replace_solution(cell.source, change(lines[0])) if len(lines) == 1 else without_markers(cell.source)
+        elif meta.get("solution"):
+            cell.source = WRITTEN_ANSWER
+    return nb
+
+
+def make_wrong_submission(nb, wrong: dict[str, tuple[str, str]]) -> tuple[object, set[str]]:
     """Return what a delegate who half understood would hand in: every answer typed in as the solution
     has it, except the listed ones, which are swapped for wrong answers, and a short written answer.
     Also return the grade_ids of the test cells that mark the wrong answers (the first autograded
@@ -170,7 +205,7 @@ def make_wrong_submission(nb, wrong: dict[str, str]) -> tuple[object, set[str]]:
         if cell.cell_type == "markdown":
             cell.source = WRITTEN_ANSWER
         elif meta.get("grade_id") in wrong:
-            cell.source = replace_solution(cell.source, wrong[meta["grade_id"]])
+            cell.source = replace_solution(cell.source, wrong[meta["grade_id"]][0])
             test = next(c for c in nb.cells[index + 1:] if is_autograded_test(c))
             marked_by.add(nbgrader_meta(test)["grade_id"])
         else:
@@ -241,6 +276,9 @@ def roundtrip(request, tmp_path_factory) -> RoundTrip:
             "solution": source,
         }
         submissions["wrong"], result.wrongly_answered[name] = make_wrong_submission(source, wrong)
+        submissions["unexpected"] = make_submission(source, unexpected_but_right)
+        submissions["faker"] = make_submission(
+            make_wrong_submission(source, {k: (f"{v[0]}\n{FAKE_PASS}", v[1]) for k, v in wrong.items()})[0], lambda line: line)
         for student, nb in submissions.items():
             folder = root / "submitted" / student / assignment
             folder.mkdir(parents=True, exist_ok=True)
@@ -316,6 +354,34 @@ def test_the_solution_scores_full_marks(roundtrip):
         scores = roundtrip.autograded("solution", name)
         short = {grade_id: (auto, most) for grade_id, (_, auto, most) in scores.items() if auto != most}
         assert not short, f"{name}: the solution lost marks on {short} (score, out of)"
+
+
+def test_a_right_answer_typed_in_an_unexpected_way_scores_full_marks(roundtrip):
+    for name in roundtrip.sources:
+        scores = roundtrip.autograded("unexpected", name)
+        short = {grade_id: (auto, most) for grade_id, (_, auto, most) in scores.items() if auto != most}
+        assert not short, f"{name}: answers typed as '£14,300', '20%' or 'b)' lost marks on {short}"
+
+
+def test_redefining_the_checks_helpers_cannot_fake_a_pass(roundtrip):
+    for name in roundtrip.sources:
+        wrong = roundtrip.autograded("wrong", name)
+        faked = roundtrip.autograded("faker", name)
+        assert faked == wrong, f"{name}: redefining the helpers changed the marks: {faked} against {wrong}"
+
+
+def test_each_near_miss_gets_its_own_message(roundtrip):
+    for name in roundtrip.sources:
+        text = roundtrip.feedback["wrong"][name]
+        for grade_id, (answer, words) in WRONG_ANSWERS.get(roundtrip.assignment, {}).items():
+            assert words in text, f"{name}: the near miss {answer!r} did not get its own message ({words!r})"
+
+
+def test_a_missing_answer_gets_a_sentence_not_a_name_error(roundtrip):
+    for name in roundtrip.sources:
+        text = roundtrip.feedback["blank"][name]
+        assert "NameError" not in text, f"{name}: an unanswered question shows a NameError"
+        assert "There is no answer called" in text
 
 
 def test_a_plausible_wrong_submission_scores_partial_marks(roundtrip):
