@@ -80,5 +80,5 @@ c.Exchange.timezone = "Europe/London"
 # /usr/local/share/nbgrader/exchange, which must exist and be writable by everyone (chmod 777) before
 # `nbgrader release_assignment`; set c.Exchange.root here to use another folder. If every delegate works
 # under one Unix account, uncomment the next line, and submit with --student=<delegate id>
-# (see shared/DESIGN.md, known pitfalls):
+# (nbgrader's exchange checks that a submission belongs to the user who collects it):
 # c.ExchangeCollect.check_owner = False

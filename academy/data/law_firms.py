@@ -3,7 +3,7 @@
 No firm here is real. The generator draws 50 firms (seeded) and, year by year, sets each firm's
 ratios so that both the published **totals** across the 50 firms and the published **averages of
 the firms' ratios** come out. The two differ: a total weights each firm by its size, an average of
-ratios gives every firm one vote. Published (``shared/FACTS.md`` section A):
+ratios gives every firm one vote. Published (sources in ``book/references.bib``):
 
 - non-equity partners: 3,696 in 2008/09 and just over 7,000 (taken as 7,000) in 2018/19; the
   average of the firms' non-equity shares of their partners was 40% and 45% (law.com, 11 March
@@ -56,7 +56,7 @@ SEED = 20190920  # the day the Academy launched
 FIRMS = 50
 YEARS = np.arange(2009, 2020)  # financial years ending (2009 is 2008/09)
 
-# Published (shared/FACTS.md section A), by financial year ending.
+# Published (sources in book/references.bib: lawcom2020, lawcom2015), by financial year ending.
 NON_EQUITY_PARTNERS = {2009: 3_696, 2019: 7_000}  # lawcom2020
 MEAN_NON_EQUITY_SHARE = {2009: 0.40, 2019: 0.45}  # lawcom2020: average of the firms' shares
 LAWYERS_2015 = 45_655  # lawcom2015
