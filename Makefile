@@ -6,13 +6,14 @@ STAMP := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: help setup book release test bench lab lock clean browser
+.PHONY: help setup book release test bench mutate lab lock clean browser
 
 help:
 	@echo "make book   build the published book into _build/html"
 	@echo "make test   run the whole test suite"
 	@echo "make lab    start JupyterLab for teaching live"
-	@echo "make bench  run the speed benchmarks (results in benchmarks/results/)"
+	@echo "make bench  run the speed benchmarks (results in benchmarks/results/); fails if one misses its target"
+	@echo "make mutate mutation testing of models, data and widgets (score and survivors in benchmarks/results/)"
 
 $(STAMP): requirements.lock pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install it, or run make PYTHON=/path/to/python3.11"; exit 1; }
@@ -25,21 +26,37 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP)
 
+# The tests and benchmarks run these targets too (tests/conftest.py, benchmarks/run.py), from inside the
+# virtualenv: they pass SETUP= (nothing to set up) and BIN=<their python's bin/>, and BUILD_DIR=<folder>
+# to build the book somewhere other than ./_build.
+SETUP ?= $(STAMP)
+BUILD_DIR ?= .
+BUILD := $(BUILD_DIR)/_build
+
 # Release the exercises with nbgrader (solutions and hidden tests stripped), then build the book.
-release: $(STAMP)
+# The release is remade only when what it is made from changes: nbgrader rewrites every released
+# notebook, and the book would then rebuild their pages. The source folders are listed too, so adding
+# or removing an assignment or a notebook (which changes its folder's time) releases again.
+RELEASE_STAMP := exercises/release/.stamp
+RELEASE_INPUTS := $(shell find exercises/source -name .ipynb_checkpoints -prune -o -print) \
+                  $(shell find academy/course -name '*.py') exercises/nbgrader_config.py
+$(RELEASE_STAMP): $(RELEASE_INPUTS) $(SETUP)
 	rm -rf exercises/release
-	cd exercises && ../$(BIN)/nbgrader generate_assignment '*' --no-db --force --log-level=WARN
+	cd exercises && $(abspath $(BIN))/nbgrader generate_assignment '*' --no-db --force --log-level=WARN
+	touch $@
+
+release: $(RELEASE_STAMP)
 
 # Sphinx and the execution cache know a page's text, not the library it imports: when academy/ or the
 # case data change, forget the cached outputs and parsed pages so the book shows what the code does now.
-LIBRARY_STAMP := _build/.library-stamp
+LIBRARY_STAMP := $(BUILD)/.library-stamp
 $(LIBRARY_STAMP): $(shell find academy -name '*.py') $(wildcard case_studies/*/data/*.csv)
-	rm -rf _build/.jupyter_cache _build/.doctrees
-	mkdir -p _build && touch $@
+	rm -rf $(BUILD)/.jupyter_cache $(BUILD)/.doctrees
+	mkdir -p $(BUILD) && touch $@
 
 book: release $(LIBRARY_STAMP)
-	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
-	@echo "The book is at $(CURDIR)/_build/html/index.html"
+	$(BIN)/jupyter-book build . --path-output $(BUILD_DIR) --warningiserror --nitpick --keep-going
+	@echo "The book is at $(abspath $(BUILD))/html/index.html"
 
 # Headless Chromium for the browser checks (Debian's package; needs root or sudo).
 browser:
@@ -53,6 +70,11 @@ test: $(STAMP) browser
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
+# Mutation testing with mutmut (configured in pyproject.toml, [tool.mutmut]); separate from `make test`
+# as it takes tens of minutes on 2 cores. Fails if a package's score misses its target.
+mutate: $(STAMP)
+	$(BIN)/python benchmarks/mutation.py
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)
 
@@ -61,4 +83,4 @@ lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements.lock
 
 clean:
-	rm -rf _build exercises/release
+	rm -rf _build exercises/release mutants

@@ -1,7 +1,6 @@
-"""Shared fixtures: the repository root, and one build of the published book for the book and browser tests."""
+"""Shared fixtures: the repository root, and one build of the published book for the book, notebook and
+browser tests."""
 
-import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,25 +11,25 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+def make(*targets: str, build_dir: Path) -> subprocess.CompletedProcess:
+    """Run the Makefile's targets (the one spelling of the release and build commands) with this Python's
+    virtualenv, building the book into build_dir/_build rather than the working copy's _build."""
+    return subprocess.run(
+        ["make", "--no-print-directory", *targets, f"BUILD_DIR={build_dir}", "SETUP=", f"BIN={BIN}"],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Path:
-    """Release the exercises with nbgrader and build the published book with -W -n into a temporary folder.
+    """Release the exercises with nbgrader and build the published book with -W -n into a temporary folder
+    (`make book`; the release is remade when its sources have changed).
 
-    Returns the HTML folder. The build log is kept beside it as build.log.
+    Returns the HTML folder, out/_build/html. The build log is kept as out/build.log.
     """
     out = tmp_path_factory.mktemp("book")
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
-    shutil.rmtree(ROOT / "exercises" / "release", ignore_errors=True)  # no stale assignment survives
-    release = subprocess.run(
-        [str(BIN / "nbgrader"), "generate_assignment", "*", "--no-db", "--force"],
-        cwd=ROOT / "exercises", capture_output=True, text=True, env=env,
-    )
-    assert release.returncode == 0, release.stdout + release.stderr
-    build = subprocess.run(
-        [str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(out),
-         "--warningiserror", "--nitpick", "--keep-going"],
-        capture_output=True, text=True, env=env,
-    )
+    build = make("book", build_dir=out)
     (out / "build.log").write_text(build.stdout + build.stderr)
-    assert build.returncode == 0, f"the book did not build cleanly:\n{build.stdout[-4000:]}\n{build.stderr[-4000:]}"
+    warnings = "\n".join(line for line in build.stdout.splitlines() if "WARNING" in line or "ERROR" in line)
+    assert build.returncode == 0, f"the book did not build cleanly:\n{warnings}\n{build.stdout[-3000:]}\n{build.stderr[-3000:]}"
     return out / "_build" / "html"

@@ -117,7 +117,7 @@ def test_every_figure_is_drawn_as_a_picture(built_book):
         assert "<Figure size" not in page_text(path), f"{path.relative_to(built_book)} shows a figure's name, not the figure"
     # The teaching notebook's sensitivity chart is a picture with its caption and description.
     page = (built_book / "notebooks" / "law_firm_scale.html").read_text()
-    assert re.search(r'<figure[^>]*id="fig-sensitivity".*?<img [^>]*alt="Tornado chart', page, re.S)
+    assert re.search(r'<figure[^>]*id="fig-sensitivity".*?<img [^>]*alt="(Two t|T)ornado chart', page, re.S)
 
 
 def test_every_image_has_alt_text(built_book):
@@ -166,3 +166,15 @@ def test_the_book_is_british_english(built_book):
     assert "Profit per partner" in text  # the reader's text was found
     for american in ("organization", "behavior", "color blind", "analyze", "program "):
         assert american not in text.lower(), american
+
+
+def test_a_second_build_with_nothing_changed_rebuilds_no_page(built_book):
+    """`make book` again with nothing changed releases nothing and reads, executes and writes no page."""
+    from conftest import make
+
+    again = make("book", build_dir=built_book.parents[1])
+    assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
+    log = re.sub(r"\x1b\[[0-9;]*m", "", again.stdout)  # Sphinx colours its log
+    assert "generate_assignment" not in log, "the exercises were released again: nbgrader rewrites every page"
+    assert "0 added, 0 changed, 0 removed" in log, "Sphinx read pages again"
+    assert "no targets are out of date" in log, "Sphinx wrote pages again"
