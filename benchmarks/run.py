@@ -110,7 +110,7 @@ def bench_explorers() -> None:
     back_office = BackOfficeExplorer(practices)
     record("back_office_explorer_compute_and_redraw", "ms", time_moves([
         (back_office.saving, [0.1, 0.3, 0.5]),
-        (back_office.key, ["weighted list", "equal", "list"]),
+        (back_office.sharing, ["weighted list", "equal", "list"]),
         (back_office.coordination, [20_000.0, 60_000.0]),
     ]), target=100)
 
