@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 
 from academy.models.gp_partnership import Practice
 from academy.models.shared_back_office import shared_back_office
-from academy.widgets.charts import CHART_WIDTH_INCHES, DPI, OKABE_ITO, ZERO_LINE, image_html, pounds, signed_pounds
+from academy.widgets.charts import DPI, OKABE_ITO, ZERO_LINE, fit_to_rows, image_html, pounds, signed_pounds
 from academy.widgets.controls import choice, error_html, on_change, slider, table_html
 
 SAVING_CONTROL = ("Share of pooled fixed costs saved", 0.0, 0.5, 0.01, ".0%", 0.2)
@@ -30,8 +30,8 @@ TABLE_COLUMNS = (
     "Profit per partner shared",
 )
 # The chart grows with the number of practices: this much per practice, plus room for the axis.
-ROW_INCHES = 0.4
 MARGIN_INCHES = 1.2
+ROW_INCHES = 0.4
 MARGINS = {"left": 0.33, "right": 0.97, "top_inches": 0.15, "bottom_inches": 0.75}
 X_LABEL = "Saving per partner (£ a year; below 0 pays more than alone)"
 ROOM = 0.05  # space either side of the bars, as a share of their range
@@ -87,10 +87,7 @@ class BackOfficeExplorer:
     def _draw_frame(self, names: tuple[str, ...]) -> None:
         """Draw the bars, axes and labels for these practices; ``_draw`` only moves the bars (much
         faster than drawing a new chart on every move of a control)."""
-        height = ROW_INCHES * len(names) + MARGIN_INCHES
-        self.figure.set_size_inches(CHART_WIDTH_INCHES, height)
-        self.figure.subplots_adjust(left=MARGINS["left"], right=MARGINS["right"], top=1 - MARGINS["top_inches"] / height,
-                                    bottom=MARGINS["bottom_inches"] / height)
+        fit_to_rows(self.figure, len(names), ROW_INCHES, MARGIN_INCHES, MARGINS)
         axis = self.axis
         axis.clear()
         self.bars = axis.barh(range(len(names)), [0] * len(names)).patches

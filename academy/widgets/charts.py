@@ -37,6 +37,17 @@ KEY_MARGIN_INCHES = 0.1
 KEY_STYLE = {"loc": "center", "frameon": False, "fontsize": 8}
 ZERO_LINE = {"color": "black", "linewidth": 0.8}
 
+
+
+def fit_to_rows(figure: Figure, rows: int, row_inches: float, margin_inches: float, margins: dict) -> None:
+    """Size a bar chart to its rows (``row_inches`` each, plus ``margin_inches``) at the explorers' width,
+    keeping the top and bottom margins (``margins["top_inches"]``, ``["bottom_inches"]``) in inches."""
+    height = row_inches * rows + margin_inches
+    figure.set_size_inches(CHART_WIDTH_INCHES, height)
+    figure.subplots_adjust(left=margins["left"], right=margins["right"], top=1 - margins["top_inches"] / height,
+                           bottom=margins["bottom_inches"] / height)
+
+
 SENSITIVITY_PANELS = (
     ("", "Profit per partner (£ a year)"),
     ("economic_", "Economic cost per patient (£ a year)"),

@@ -14,7 +14,7 @@ from matplotlib.ticker import MaxNLocator
 
 from academy.models.gp_partnership import Practice
 from academy.models.practice_merger import merger_comparison, profit_sharing
-from academy.widgets.charts import CHART_WIDTH_INCHES, DPI, OKABE_ITO, ZERO_LINE, image_html, legend_html, pounds
+from academy.widgets.charts import DPI, OKABE_ITO, ZERO_LINE, fit_to_rows, image_html, legend_html, pounds
 from academy.widgets.controls import choice, error_html, int_slider, on_change, slider, table_html
 
 RULE_LABEL = "Share the merged profit"
@@ -39,8 +39,8 @@ SERIES = (
 BAR_HEIGHT = 0.26  # three bars a practice, centred on its row
 TABLE_COLUMNS = ("Patients", "Partners (FTE)", "Profit per partner", "Patients per GP", "Cost per patient")
 # The chart grows with the number of practices: this much per practice, plus room for the axis.
-ROW_INCHES = 0.75
 MARGIN_INCHES = 0.8
+ROW_INCHES = 0.75
 MARGINS = {"left": 0.3, "right": 0.97, "top_inches": 0.15, "bottom_inches": 0.6}
 X_LABEL = "Profit per partner (£ a year)"
 X_TICKS = {"nbins": 5}
@@ -102,10 +102,7 @@ class MergerExplorer:
     def _draw_frame(self, names: tuple[str, ...]) -> None:
         """Draw the bars, axes and key for these practices; ``_draw`` only moves the bars (much faster
         than drawing a new chart on every move of a control)."""
-        height = ROW_INCHES * len(names) + MARGIN_INCHES
-        self.figure.set_size_inches(CHART_WIDTH_INCHES, height)
-        self.figure.subplots_adjust(left=MARGINS["left"], right=MARGINS["right"], top=1 - MARGINS["top_inches"] / height,
-                                    bottom=MARGINS["bottom_inches"] / height)
+        fit_to_rows(self.figure, len(names), ROW_INCHES, MARGIN_INCHES, MARGINS)
         axis = self.axis
         axis.clear()
         rows = np.arange(len(names))
