@@ -16,6 +16,7 @@ from academy.models.gp_partnership import AVERAGE_PRACTICE, Practice
 
 CASE_STUDIES = Path(__file__).resolve().parents[2] / "case_studies"
 LAW_FIRM_DATA = CASE_STUDIES / "law_firm_scale" / "data"
+DELAYED_DISCHARGES_DATA = CASE_STUDIES / "delayed_discharges" / "data"
 
 
 def _load(path: Path, schema) -> pd.DataFrame:
@@ -24,7 +25,8 @@ def _load(path: Path, schema) -> pd.DataFrame:
         raise FileNotFoundError(f"The case data file {path} is missing: run `python -m academy.data` to make it")
     try:
         return schema.validate(pd.read_csv(path))
-    except pandera.errors.SchemaError as error:
+    # SchemaErrors (plural) is what pandera raises when a value will not coerce to the column's type.
+    except (pandera.errors.SchemaError, pandera.errors.SchemaErrors) as error:
         raise ValueError(f"{path.name} does not match its schema: {error}") from None
 
 
@@ -55,6 +57,24 @@ def load_pcn_partners() -> pd.DataFrame:
 def load_market_figures() -> pd.DataFrame:
     """Return the published law-firm and GP-practice figures the case quotes (schema-checked)."""
     return _load(LAW_FIRM_DATA / "market_figures.csv", schemas.MARKET_FIGURES)
+
+
+def load_national_delayed_days() -> pd.DataFrame:
+    """Return England's delayed days a month, April 2015 to October 2019: a synthetic series anchored to
+    published figures, by responsible organisation (schema-checked; ``month`` as dates)."""
+    return _load(DELAYED_DISCHARGES_DATA / "national_delayed_days.csv", schemas.NATIONAL_DELAYED_DAYS)
+
+
+def load_trust_delayed_transfers() -> pd.DataFrame:
+    """Return the fictional Ouse Valley trust's delayed days a month, April 2015 to October 2019, one row
+    per month, responsible organisation and reason (synthetic, schema-checked; ``month`` as dates)."""
+    return _load(DELAYED_DISCHARGES_DATA / "trust_delayed_transfers.csv", schemas.TRUST_DELAYED_TRANSFERS)
+
+
+def load_trust_spells() -> pd.DataFrame:
+    """Return the trust's synthetic spells of patients aged 65 and over discharged in winter 2018/19, one row
+    per spell (schema-checked; the three dates as dates)."""
+    return _load(DELAYED_DISCHARGES_DATA / "trust_spells.csv", schemas.TRUST_SPELLS)
 
 
 def practices_from_table(table: pd.DataFrame) -> list[Practice]:

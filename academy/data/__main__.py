@@ -1,6 +1,11 @@
 """Write the synthetic case data files from their seeded generators: python -m academy.data"""
 
-from academy.data import LAW_FIRM_DATA
+from academy.data import DELAYED_DISCHARGES_DATA, LAW_FIRM_DATA
+from academy.data.delayed_transfers import (
+    generate_national_delayed_days,
+    generate_trust_delayed_transfers,
+    generate_trust_spells,
+)
 from academy.data.law_firms import generate_law_firms
 from academy.data.pcn_practices import generate_pcn_partners, generate_pcn_practices
 
@@ -8,6 +13,9 @@ GENERATED = {
     LAW_FIRM_DATA / "uk_law_firms.csv": generate_law_firms,
     LAW_FIRM_DATA / "fen_edge_practices.csv": generate_pcn_practices,
     LAW_FIRM_DATA / "fen_edge_partners.csv": generate_pcn_partners,
+    DELAYED_DISCHARGES_DATA / "national_delayed_days.csv": generate_national_delayed_days,
+    DELAYED_DISCHARGES_DATA / "trust_delayed_transfers.csv": generate_trust_delayed_transfers,
+    DELAYED_DISCHARGES_DATA / "trust_spells.csv": generate_trust_spells,
 }
 
 if __name__ == "__main__":

@@ -83,3 +83,80 @@ MARKET_FIGURES = pa.DataFrameSchema(
     strict=True,
     coerce=True,
 )
+
+# The case "Coordinating health and social care: a winter of delayed discharges" (academy/data/delayed_transfers.py)
+DTOC_RESPONSIBLE = ["NHS", "social care", "both"]
+DTOC_REASONS = [
+    "completion of assessment",
+    "awaiting public funding",
+    "awaiting further non-acute NHS care",
+    "awaiting residential or nursing home placement",
+    "awaiting care package in own home",
+    "patient or family choice",
+    "other",
+]
+_FIRST_OF_MONTH = Check(lambda s: s.dt.day == 1, element_wise=False, error="months are the first day of the month")
+
+NATIONAL_DELAYED_DAYS = pa.DataFrameSchema(
+    {
+        "month": Column("datetime64[ns]", [_FIRST_OF_MONTH], unique=True),
+        "days_in_month": Column(int, Check.isin([28, 29, 30, 31])),
+        "total_delayed_days": Column(int, Check.gt(0)),
+        "acute_delayed_days": Column(int, Check.gt(0)),
+        "nhs_delayed_days": Column(int, Check.ge(0)),
+        "social_care_delayed_days": Column(int, Check.ge(0)),
+        "both_delayed_days": Column(int, Check.ge(0)),
+        "delayed_per_day": Column(float, Check.gt(0)),
+        "provenance": Column(str, Check.isin(["synthetic", "published total, acute and shares",
+                                              "published people delayed per day"])),
+    },
+    checks=[
+        Check(lambda d: d["days_in_month"] == d["month"].dt.days_in_month, error="days_in_month must be the month's"),
+        Check(lambda d: d["nhs_delayed_days"] + d["social_care_delayed_days"] + d["both_delayed_days"]
+              == d["total_delayed_days"], error="days by responsible organisation must add up to the total"),
+        Check(lambda d: d["acute_delayed_days"] <= d["total_delayed_days"], error="acute days are part of the total"),
+        Check(lambda d: (d["delayed_per_day"] - d["total_delayed_days"] / d["days_in_month"]).abs() <= 0.05,
+              error="delayed_per_day must be the total over the days in the month"),
+    ],
+    strict=True,
+    coerce=True,
+)
+
+TRUST_DELAYED_TRANSFERS = pa.DataFrameSchema(
+    {
+        "month": Column("datetime64[ns]", [_FIRST_OF_MONTH]),
+        "responsible": Column(str, Check.isin(DTOC_RESPONSIBLE)),
+        "reason": Column(str, Check.isin(DTOC_REASONS)),
+        "delayed_days": Column(int, Check.in_range(0, 31 * 400)),  # no more than every bed every day
+    },
+    checks=[Check(lambda d: ~d.duplicated(["month", "responsible", "reason"]),
+                  error="one row per month, responsible organisation and reason")],
+    strict=True,
+    coerce=True,
+)
+
+_DATE = Column("datetime64[ns]")
+TRUST_SPELLS = pa.DataFrameSchema(
+    {
+        "spell_id": Column(str, Check.str_matches(r"^OV\d{6}$"), unique=True),
+        "age_band": Column(str, Check.isin(["65-74", "75-84", "85+"])),
+        "frail": Column(bool),
+        "admitted_on": _DATE,
+        "medically_fit_on": _DATE,
+        "discharged_on": _DATE,
+        "destination": Column(str, Check.isin(["home", "home with care package", "care home", "community bed"])),
+        "delay_reason": Column(str, Check.isin(["none", *DTOC_REASONS])),
+        "responsible": Column(str, Check.isin(["none", *DTOC_RESPONSIBLE])),
+    },
+    checks=[
+        Check(lambda d: d["admitted_on"] <= d["medically_fit_on"],
+              error="a patient is admitted before being medically fit"),
+        Check(lambda d: d["medically_fit_on"] <= d["discharged_on"], error="a patient is medically fit by discharge"),
+        Check(lambda d: ((d["discharged_on"] == d["medically_fit_on"]) == (d["delay_reason"] == "none")),
+              error="a delay_reason is given exactly when discharge came after the medically fit date"),
+        Check(lambda d: (d["delay_reason"] == "none") == (d["responsible"] == "none"),
+              error="a delayed spell names who was responsible, and only a delayed one"),
+    ],
+    strict=True,
+    coerce=True,
+)
