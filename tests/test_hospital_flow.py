@@ -32,9 +32,9 @@ from academy.models.hospital_flow_simpy import simulate_hospital_simpy, weekend_
 SMALL = replace(
     Hospital(),
     beds=100,
-    admissions_per_day=51 / 4,
-    home_care=DownstreamService(59, 42.0, "council"),
-    care_home=DownstreamService(68, 180.0, "council"),
+    admissions_per_day=52 / 4,
+    home_care=DownstreamService(62, 42.0, "council"),
+    care_home=DownstreamService(73, 180.0, "council"),
     community_bed=DownstreamService(14, 21.0, "nhs"),
 )
 
@@ -158,7 +158,10 @@ def test_no_patient_is_lost(year):
 
 def test_patients_leave_after_they_are_fit_and_fit_after_they_arrive(year):
     p = year.patients
-    assert (p["fit_day"] > p["admitted_day"]).all()
+    # Patients already waiting for a place when the warm-up starts are fit from that moment.
+    waiting_at_start = p["admitted_day"] == -90
+    assert (p.loc[~waiting_at_start, "fit_day"] > p.loc[~waiting_at_start, "admitted_day"]).all()
+    assert (p.loc[waiting_at_start, "destination"] != "home").all()
     assert (p["left_day"].dropna() >= p.loc[p["left_day"].notna(), "fit_day"]).all()
     placed = p.dropna(subset=["place_day"])
     assert (placed["place_day"] >= placed["fit_day"]).all()
@@ -234,7 +237,7 @@ def test_delays_are_costed_and_attributed():
     assert np.allclose(r["delay_cost_gbp"], 329.0 * r["delayed_bed_days"])
     assert np.allclose(r["delay_cost_nhs_responsible_gbp"] + r["delay_cost_council_responsible_gbp"], r["delay_cost_gbp"])
     # Community beds are the NHS's: made the council's, the council's share of delays grows.
-    moved = simulate_hospital(replace(Hospital(), community_bed=DownstreamService(54, 21.0, "council")),
+    moved = simulate_hospital(replace(Hospital(), community_bed=DownstreamService(57, 21.0, "council")),
                               replications=5, seed=1).replications
     assert (moved["delayed_bed_days_council"] > r["delayed_bed_days_council"]).all()
     assert np.array_equal(moved["delayed_bed_days"], r["delayed_bed_days"])

@@ -84,8 +84,8 @@ class Hospital:
     Defaults (a fictional 400-bed trust in 2019/20; keys in ``book/references.bib``):
     - ``beds`` 400: an assumption, a middle-sized acute trust (England had 102,194 general and acute
       beds in 2019/20, ``nhse_kh03``).
-    - ``admissions_per_day`` 51: the mean outside winter, an assumption chosen so that beds run at
-      about 92% occupied over the year, as acute beds averaged over 90% in 2016/17
+    - ``admissions_per_day`` 52: the mean outside winter, an assumption chosen so that beds run at
+      about 93% occupied over the year, as acute beds averaged over 90% in 2016/17
       (``kingsfund_occupancy2017``).
     - ``weekday_admissions`` (Monday first, mean 1): more on Mondays, fewer at weekends; an assumption
       in the shape of the national pattern. ``winter_uplift`` 0.08: admissions 8% higher in December
@@ -103,12 +103,12 @@ class Hospital:
       1 is seven-day discharge. ``discharge_to_assess_share`` 0: none at first.
     - ``frail_admissions_avoided`` 0: the share of frail patients' admissions that anticipatory care
       in the community avoids.
-    - Services: ``home_care`` 236 packages held 42 days on average (six weeks of reablement, then a
-      review), ``care_home`` 270 places held 180 days by patients from this hospital, ``community_bed``
-      54 beds held 21 days: assumptions, set so that each runs at 91-95% of its places over the year
-      and delays run at about 5% of beds (22 patients a day), nearer 7% in winter; the national
-      figure was 4,513 patients a day in July 2019 (``nhse_dtoc``), about 4% of general and acute
-      beds.
+    - Services: ``home_care`` 248 packages held 42 days on average (six weeks of reablement, then a
+      review), ``care_home`` 292 places held 180 days by patients from this hospital, ``community_bed``
+      57 beds held 21 days: assumptions, set so that each runs at 88-90% of its places over the year
+      (and below 100% in winter) and delays run at about 5% of beds (about 20 patients a day), nearer
+      6% in winter; the national figure was 4,513 patients a day in July 2019 (``nhse_dtoc``), about
+      4% of general and acute beds.
     - ``delayed_day_cost_gbp`` 329: what a delayed bed-day costs the NHS, £395 at 2022/23 prices
       (``kingsfund2023``) deflated to 2019/20 prices by the CPI (130.5 in 2023, 108.7 in 2020,
       ``ons_cpi``).
@@ -117,13 +117,14 @@ class Hospital:
       ``home_care_hours_per_week`` 10 a package and ``discharge_to_assess_hours_per_day`` 2 of
       support at home while waiting: assumptions.
     - ``start_date`` 1 April 2019: the simulated year is the financial year 2019/20.
-    - ``occupancy_thresholds`` 85% and 92%: mean occupancy above which the risk of a bed crisis is
-      discernible, and above which shortages are regular (``bagust1999``); the summary counts the
-      days above each (``days_above_85``, ``days_above_92``).
+    - ``occupancy_thresholds`` 85% and 92%: the summary counts the days above each (``days_above_85``,
+      ``days_above_92``). Bagust, Place and Posnett found the risk of a bed crisis discernible above
+      about 85% mean occupancy and shortages regular at 90% and over (``bagust1999``); 92% is the
+      ceiling NHS England later set for general and acute beds (2023/24, ``nhse_planning2023``).
     """
 
     beds: int = 400
-    admissions_per_day: float = 51.0
+    admissions_per_day: float = 52.0
     weekday_admissions: tuple[float, ...] = (1.10, 1.04, 1.00, 1.00, 1.01, 0.92, 0.93)
     winter_uplift: float = 0.08
     frail_share: float = 0.25
@@ -136,9 +137,9 @@ class Hospital:
     weekend_discharge_share: float = 0.7
     discharge_to_assess_share: float = 0.0
     frail_admissions_avoided: float = 0.0
-    home_care: DownstreamService = field(default_factory=lambda: DownstreamService(236, 42.0, "council"))
-    care_home: DownstreamService = field(default_factory=lambda: DownstreamService(270, 180.0, "council"))
-    community_bed: DownstreamService = field(default_factory=lambda: DownstreamService(54, 21.0, "nhs"))
+    home_care: DownstreamService = field(default_factory=lambda: DownstreamService(248, 42.0, "council"))
+    care_home: DownstreamService = field(default_factory=lambda: DownstreamService(292, 180.0, "council"))
+    community_bed: DownstreamService = field(default_factory=lambda: DownstreamService(57, 21.0, "nhs"))
     delayed_day_cost_gbp: float = 329.0
     home_care_gbp_per_hour: float = 16.12
     home_care_hours_per_week: float = 10.0
@@ -319,7 +320,7 @@ def _mark(row, begin, end, first_day):
 
 @numba.njit(cache=True)
 def _one_replication(seed, counts, first_day, frail_share, mu, sigma, thresholds, weekend_share,
-                     first_weekday, assessment_days, capacity, busy, mean_days, council, at_home_share,
+                     first_weekday, assessment_days, capacity, in_system, mean_days, council, at_home_share,
                      at_home_allowed, out, patients):
     """Simulate one replication into ``out`` (``ROWS`` x days + 1 counts) and, if ``patients`` has a
     row for each admission, one row per patient (``PATIENT_COLUMNS``).
@@ -329,12 +330,13 @@ def _one_replication(seed, counts, first_day, frail_share, mu, sigma, thresholds
     group) and goes to destination 0 (home) to 3 as a uniform draw passes the group's cumulative
     ``thresholds``. Patients going home, and those discharged to assess, leave when fit, subject to the
     weekend rule. The others are assessed (exponential, mean ``assessment_days``), then queue for their
-    service's places, first come, first served; at the start each service has ``busy`` places taken
-    with exponential time left (memoryless) and the rest free.
+    service's places, first come, first served. At the start of the warm-up each service holds
+    ``in_system`` patients: as many in places as there are places (exponential time left, which is
+    memoryless), the rest waiting in hospital, fit and assessed (and counted as admitted then).
     """
     np.random.seed(seed)
     keep = patients.shape[0] > 0
-    total = counts.sum()
+    total = counts.sum() + np.maximum(in_system - capacity, 0).sum()
     need_fit = np.empty(total)
     need_join = np.empty(total)
     need_hold = np.empty(total)
@@ -345,6 +347,27 @@ def _one_replication(seed, counts, first_day, frail_share, mu, sigma, thresholds
     need_patient = np.empty(total, np.int64)
     n = 0
     k = 0
+    for code in range(3):
+        for _ in range(max(in_system[code] - capacity[code], 0)):
+            out[0, 0] += 1
+            need_fit[n] = first_day
+            need_join[n] = first_day
+            need_hold[n] = np.random.exponential(mean_days[code])
+            need_code[n] = code
+            need_at_home[n] = False
+            need_left[n] = np.nan
+            need_draw[n] = np.random.random()
+            need_patient[n] = k
+            n += 1
+            if keep:
+                patients[k, 0] = first_day
+                patients[k, 1] = first_day
+                patients[k, 2] = np.nan
+                patients[k, 3] = code + 1
+                patients[k, 4] = 1
+                patients[k, 5] = False
+                patients[k, 6] = np.nan
+            k += 1
     for d in range(counts.size):
         for _ in range(counts[d]):
             admitted = first_day + d + np.random.random()
@@ -388,7 +411,7 @@ def _one_replication(seed, counts, first_day, frail_share, mu, sigma, thresholds
         mine = np.flatnonzero(need_code[:n] == code)
         mine = mine[np.argsort(need_join[mine])]
         free_at = np.full(capacity[code], float(first_day))
-        for place in range(busy[code]):
+        for place in range(min(in_system[code], capacity[code])):
             free_at[place] += np.random.exponential(mean_days[code])
         start = _first_come_first_served(need_join[mine], need_hold[mine], free_at, need_draw[mine],
                                          weekend_share, first_weekday)
@@ -410,19 +433,20 @@ def _one_replication(seed, counts, first_day, frail_share, mu, sigma, thresholds
 
 @numba.njit(cache=True, parallel=True)
 def _replications(seeds, counts, first_day, frail_share, mu, sigma, thresholds, weekend_share, first_weekday,
-                  assessment_days, capacity, busy, mean_days, council, at_home_share, at_home_allowed, keep):
+                  assessment_days, capacity, in_system, mean_days, council, at_home_share, at_home_allowed, keep):
     """Run ``_one_replication`` for each row of ``counts``, in parallel, each from its own seed (so the
     result does not depend on the number of threads). Returns the counts (replications x ROWS x
     days + 1) and, if ``keep``, one row per patient (all replications, in order)."""
     replications, days = counts.shape
     out = np.zeros((replications, 8, days + 1), np.int64)
-    ends = np.cumsum(counts.sum(axis=1))
+    sizes = counts.sum(axis=1) + np.maximum(in_system - capacity, 0).sum(axis=1)
+    ends = np.cumsum(sizes)
     patients = np.empty((ends[-1] if keep else 0, 7))
     for r in numba.prange(replications):
-        begin = ends[r] - counts[r].sum() if keep else 0
+        begin = ends[r] - sizes[r] if keep else 0
         _one_replication(seeds[r], counts[r], first_day, frail_share, mu, sigma, thresholds, weekend_share,
-                         first_weekday, assessment_days, capacity, busy, mean_days, council, at_home_share,
-                         at_home_allowed, out[r], patients[begin:ends[r] if keep else 0])
+                         first_weekday, assessment_days, capacity, in_system[r], mean_days, council,
+                         at_home_share, at_home_allowed, out[r], patients[begin:ends[r] if keep else 0])
     return out, patients
 
 
@@ -430,9 +454,11 @@ def _replications(seeds, counts, first_day, frail_share, mu, sigma, thresholds, 
 
 
 def simulate_hospital(hospital: Hospital = Hospital(), days: int = 365, replications: int = 100,
-                      seed: int = 2019, warm_up_days: int = 42, keep_patients: bool = False) -> HospitalRun:
+                      seed: int = 2019, warm_up_days: int = 90, keep_patients: bool = False) -> HospitalRun:
     """Simulate ``replications`` runs of ``days`` days (after ``warm_up_days`` not reported) and return
-    a ``HospitalRun`` of tidy tables. The same seed gives the same run; scenarios run with one seed
+    a ``HospitalRun`` of tidy tables. Each service starts the warm-up in its long-run state
+    (``initial_patients_in_services``); 90 days then bring the wards and the winter's queues to
+    within a few per cent of where three years of warm-up would. The same seed gives the same run; scenarios run with one seed
     share their random admissions (common random numbers), so their differences are sharper."""
     check_hospital(hospital)
     days = _check_count("days", days, 1)
@@ -445,14 +471,13 @@ def simulate_hospital(hospital: Hospital = Hospital(), days: int = 365, replicat
     mu, sigma = _lognormal_parameters(
         np.array([hospital.mean_days_to_fit_other, hospital.mean_days_to_fit_frail]), hospital.days_to_fit_cv)
     services = [getattr(hospital, s) for s in SERVICES]
-    loads = service_loads(hospital)
+    capacity = np.array([s.capacity for s in services], dtype=np.int64)
+    in_system = initial_patients_in_services(hospital, replications, rng)
     out, patients = _replications(
         rng.integers(2**31, size=replications), counts, -warm_up_days, frail_share_of_admissions(hospital),
         mu, sigma, np.cumsum([hospital.destination_other, hospital.destination_frail], axis=1)[:, :3],
         float(hospital.weekend_discharge_share), int(start.weekday()), float(hospital.assessment_days),
-        np.array([s.capacity for s in services], dtype=np.int64),
-        np.array([min(s.capacity, round(loads[name])) for s, name in zip(services, SERVICES)], dtype=np.int64),
-        np.array([s.mean_days for s in services], dtype=float),
+        capacity, in_system, np.array([s.mean_days for s in services], dtype=float),
         np.array([s.budget == "council" for s in services]),
         float(hospital.discharge_to_assess_share),
         np.array([s in DISCHARGE_TO_ASSESS_SERVICES for s in SERVICES]), keep_patients)
@@ -466,11 +491,40 @@ def simulate_hospital(hospital: Hospital = Hospital(), days: int = 365, replicat
     table = None
     if keep_patients:
         table = pd.DataFrame(patients, columns=PATIENT_COLUMNS)
-        table.insert(0, "replication", np.repeat(np.arange(replications), counts.sum(axis=1)))
+        sizes = counts.sum(axis=1) + np.maximum(in_system - capacity, 0).sum(axis=1)
+        table.insert(0, "replication", np.repeat(np.arange(replications), sizes))
         table["destination"] = np.asarray(DESTINATIONS)[table["destination"].astype(int)]
         table["frail"] = table["frail"].astype(bool)
         table["discharged_to_assess"] = table["discharged_to_assess"].astype(bool)
     return HospitalRun(hospital, daily, summarise_replications(hospital, daily), table)
+
+
+def stationary_patients_in_system(load: float, places: int, size: int, rng) -> np.ndarray:
+    """Draw ``size`` numbers of patients in a service (holding a place or waiting for one) from the
+    long-run distribution of the M/M/c queue with this load and these places:
+    ``P(n) = P(0) a**n / n!`` below ``c`` places and ``P(0) a**n / (c! c**(n - c))`` from ``c`` on."""
+    if load <= 0:
+        return np.zeros(size, dtype=np.int64)
+    utilisation = load / places
+    longest = places + int(np.ceil(np.log(1e-12) / np.log(utilisation)))  # the tail beyond is negligible
+    n = np.arange(longest + 1)
+    log_factorial = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, longest + 1)))])
+    log_weight = np.where(n < places, n * np.log(load) - log_factorial[n],
+                          n * np.log(load) - log_factorial[places] - (n - places) * np.log(places))
+    weight = np.exp(log_weight - log_weight.max())
+    return rng.choice(n, size=size, p=weight / weight.sum())
+
+
+def initial_patients_in_services(hospital: Hospital, replications: int, rng) -> np.ndarray:
+    """Return (replications x services) patients in each service at the start of the warm-up, drawn
+    from the service's long-run state at the year's average load (``service_loads``). Starting the
+    queues empty instead would take years of simulated time to settle for a service whose places are
+    held for months at over 90% of capacity."""
+    loads = service_loads(hospital)
+    return np.column_stack([
+        stationary_patients_in_system(loads[name], getattr(hospital, name).capacity, replications, rng)
+        for name in SERVICES
+    ]).astype(np.int64)
 
 
 DAILY_COLUMNS = ["replication", "day", "date", "admissions", "discharges", "occupied_beds", "occupancy",
@@ -605,7 +659,6 @@ def intervention_scenarios(hospital: Hospital = Hospital(), extra_home_care_pack
     return pd.DataFrame(rows, columns=["scenario", "hospital", "pays", "fixed_cost_nhs_gbp", "fixed_cost_council_gbp"])
 
 
-COMPARED = ("delayed_bed_days", "days_above_92", "mean_occupancy", "delay_cost_gbp", "discharge_to_assess_cost_gbp")
 
 
 def compare_scenarios(scenarios: pd.DataFrame, days: int = 365, replications: int = 100, seed: int = 2019,
@@ -619,10 +672,13 @@ def compare_scenarios(scenarios: pd.DataFrame, days: int = 365, replications: in
     require_share("confidence", confidence)
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
     runs = [simulate_hospital(h, days, replications, seed).replications for h in scenarios["hospital"]]
+    high = scenarios["hospital"].iloc[0].occupancy_thresholds[1]
+    compared = ("delayed_bed_days", f"days_above_{high * 100:.0f}", "mean_occupancy", "delay_cost_gbp",
+                "discharge_to_assess_cost_gbp")
     baseline = runs[0]
     rows = []
     for (_, scenario), run in zip(scenarios.iterrows(), runs):
-        measures = {name: run[name] for name in COMPARED}
+        measures = {name: run[name] for name in compared}
         measures["delayed_bed_days_saved"] = baseline["delayed_bed_days"] - run["delayed_bed_days"]
         saving = measures["delayed_bed_days_saved"] * scenario["hospital"].delayed_day_cost_gbp
         measures["net_cost_nhs_gbp"] = scenario["fixed_cost_nhs_gbp"] + run["discharge_to_assess_cost_gbp"] \

@@ -8,9 +8,10 @@ until medically fit; those going home (or discharged to assess) leave, unless it
 their discharge is not one that goes ahead; the others are assessed, then request a place from their
 service (a ``simpy.Resource`` with one slot per place, first come, first served), start it (on
 Monday if it falls at the weekend and is deferred), leave hospital, and hold the place for their
-service time. Each service starts the warm-up with as many places busy as its load. Every time is
-recorded, and the midnight censuses are counted from the records as in the fast engine, into the
-same tidy tables.
+service time. Each service starts the warm-up in its long-run state, drawn as the fast engine draws
+it (``initial_patients_in_services``): its places busy, and any patients beyond them waiting in
+hospital. Every time is recorded, and the midnight censuses are counted from the records as in the
+fast engine, into the same tidy tables.
 """
 
 from __future__ import annotations
@@ -30,20 +31,23 @@ from academy.models.hospital_flow import (
     check_hospital,
     daily_table,
     frail_share_of_admissions,
-    service_loads,
+    initial_patients_in_services,
     summarise_replications,
 )
 
 
 def simulate_hospital_simpy(hospital: Hospital = Hospital(), days: int = 365, replications: int = 1,
-                            seed: int = 2019, warm_up_days: int = 42) -> HospitalRun:
+                            seed: int = 2019, warm_up_days: int = 90) -> HospitalRun:
     """Simulate the hospital with SimPy and return the same tables as ``simulate_hospital``."""
     check_hospital(hospital)
     start = pd.Timestamp(hospital.start_date)
     calendar = pd.date_range(start - pd.Timedelta(days=warm_up_days), periods=warm_up_days + days, freq="D")
     rates = admissions_rate_per_day(hospital, calendar)
-    records = [_one_replication(hospital, rates, warm_up_days, days, int(start.weekday()),
-                                np.random.default_rng([seed, r])) for r in range(replications)]
+    records = []
+    for r in range(replications):
+        rng = np.random.default_rng([seed, r])
+        in_system = initial_patients_in_services(hospital, 1, rng)[0]
+        records.append(_one_replication(hospital, rates, warm_up_days, days, int(start.weekday()), in_system, rng))
     arrays = {name: np.array([census[name] for census in records]) for name in records[0]}
     daily = daily_table(hospital, calendar[warm_up_days:], arrays)
     return HospitalRun(hospital, daily, summarise_replications(hospital, daily))
@@ -59,7 +63,7 @@ def weekend_deferred(time: float, draw: float, share: float, first_weekday: int)
     return time
 
 
-def _one_replication(hospital, rates, warm_up_days, days, first_weekday, rng) -> dict[str, np.ndarray]:
+def _one_replication(hospital, rates, warm_up_days, days, first_weekday, in_system, rng) -> dict[str, np.ndarray]:
     env = simpy.Environment(initial_time=-warm_up_days)
     places = {name: simpy.Resource(env, capacity=max(getattr(hospital, name).capacity, 1)) for name in SERVICES}
     sigma = math.sqrt(math.log1p(hospital.days_to_fit_cv**2))
@@ -70,6 +74,16 @@ def _one_replication(hospital, rates, warm_up_days, days, first_weekday, rng) ->
         with resource.request() as request:
             yield request
             yield env.timeout(hold)
+
+    def waiting_from_the_start(service):
+        stay = [env.now, env.now, math.inf, service, math.inf, False]
+        stays.append(stay)
+        with places[service].request() as request:
+            yield request
+            begins = weekend_deferred(env.now, rng.random(), hospital.weekend_discharge_share, first_weekday)
+            yield env.timeout(begins - env.now)
+            stay[2] = stay[4] = begins
+            yield env.timeout(rng.exponential(getattr(hospital, service).mean_days))
 
     def patient():
         stay = [env.now, math.inf, math.inf, None, math.inf, False]
@@ -106,11 +120,12 @@ def _one_replication(hospital, rates, warm_up_days, days, first_weekday, rng) ->
                 env.process(patient())
             yield env.timeout(day + 1 - env.now)
 
-    loads = service_loads(hospital)
-    for name in SERVICES:
+    for name, patients in zip(SERVICES, in_system):
         service = getattr(hospital, name)
-        for _ in range(min(service.capacity, round(loads[name]))):
+        for _ in range(min(service.capacity, patients)):
             env.process(occupant(places[name], rng.exponential(service.mean_days)))
+        for _ in range(max(patients - service.capacity, 0)):
+            env.process(waiting_from_the_start(name))
     env.process(admissions())
     env.run(until=days)
     return _censuses(hospital, stays, warm_up_days, days)
