@@ -34,6 +34,7 @@ from academy.models.practice_merger import merger_comparison, profit_sharing
 from academy.models.shared_back_office import shared_back_office
 from academy.widgets.back_office_explorer import BackOfficeExplorer, back_office_explorer
 from academy.widgets.charts import pounds, sensitivity_alt_text, sensitivity_figure, signed_pounds
+from academy.widgets.hospital_flow_explorer import HospitalFlowExplorer, InterventionsExplorer
 from academy.widgets.law_firm_explorer import FirmFactorExplorer
 from academy.widgets.last_partner_explorer import LastPartnerExplorer, last_partner_explorer
 from academy.widgets.merger_explorer import MergerExplorer, merger_explorer
@@ -856,13 +857,15 @@ def explorers(practices, pcn):
         "back office": BackOfficeExplorer(practices),
         "merger": MergerExplorer(practices),
         "last partner": LastPartnerExplorer(*pcn),
+        "hospital flow": HospitalFlowExplorer(),
+        "interventions": InterventionsExplorer(replications=10),
     }
 
 
 def test_every_chart_and_key_is_the_same_width(explorers):
     widths = {name: png_size(e.chart.value)[0] for name, e in explorers.items()}
     widths |= {f"{name} key": png_size(e.key.value)[0] for name, e in explorers.items() if hasattr(e, "key")}
-    assert len(widths) == 7 and len(set(widths.values())) == 1, widths  # they line up in the notebook
+    assert len(widths) == 11 and len(set(widths.values())) == 1, widths  # they line up in the notebook
 
 
 def test_a_key_is_as_tall_as_its_rows(explorers):
@@ -880,19 +883,23 @@ def test_a_chart_grows_with_the_number_of_practices(practices):
 
 
 def test_charts_are_drawn_once_and_then_only_moved(explorers):
-    partnership, back_office, merger, last = explorers.values()
-    drawn = (dict(partnership.bars), list(back_office.bars), dict(merger.bars), dict(last.lines))
+    partnership, back_office, merger, last, flow, interventions = explorers.values()
+    drawn = (dict(partnership.bars), list(back_office.bars), dict(merger.bars), dict(last.lines), dict(flow.bands),
+             interventions.dots)
     partnership.sliders["partners"].value = 3.0
     back_office.saving.value = 0.4
     merger.saving.value = 0.6
     last.retirement.value = 63
-    assert (partnership.bars, back_office.bars, merger.bars, last.lines) == drawn
+    flow.sliders["home_care"].value = 250
+    interventions.measure.value = "days_above_92"
+    assert (partnership.bars, back_office.bars, merger.bars, last.lines, flow.bands, interventions.dots) == drawn
     assert all(a is b for a, b in zip(back_office.bars, drawn[1]))
 
 
 def test_sliders_recompute_when_let_go_and_keep_their_width(explorers):
     sliders = [*explorers["partnership"].sliders.values(), explorers["partnership"].growth, explorers["partnership"].moved,
-               explorers["back office"].saving, explorers["merger"].glide, explorers["last partner"].retirement]
+               explorers["back office"].saving, explorers["merger"].glide, explorers["last partner"].retirement,
+               *explorers["hospital flow"].sliders.values()]
     for slider in sliders:
         assert slider.continuous_update is False
         assert slider.layout.width == "470px" and slider.style.description_width == "240px"
