@@ -53,10 +53,10 @@ WRONG_ANSWERS = {
         "q8-answer": ('q8 = "A"', "Fen View's row under equal shares"),
     },
     "delayed_discharges": {
-        "q1-answer": ("q1 = 154", "Little's law divides"),  # beds times the stay, not divided by it
-        "q2-answer": ("q2 = 177", "more than 85% full"),  # the row above the one asked for
-        "q4-answer": ("q4 = 0.55", "the NHS's share"),  # the other organisation's share
-        "q5-answer": ("q5 = 1200000", "only the council's part"),  # the council's part of the cost, not all of it
+        "q1-answer": ("q1 = 129", "Little's law divides"),  # beds times the stay, not divided by it
+        "q2-answer": ("q2 = 168", "more than 85% full"),  # the row above the one asked for
+        "q4-answer": ("q4 = 0.44", "the council's share"),  # the other organisation's share
+        "q5-answer": ("q5 = 1000000", "only the council's part"),  # the council's part of the cost, not all of it
         "q7-answer": ('q7 = "A"', "saves the most in total"),  # the most bed-days saved, not the most per pound
     },
 }
