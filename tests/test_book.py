@@ -84,8 +84,9 @@ def test_no_solution_hidden_test_or_facilitator_line_reaches_the_book(built_book
         assert not any(marker in page_text(p) for p in html_files(built_book)), marker
 
 
-def test_the_exercise_is_in_the_book_in_its_released_form(built_book):
-    page = built_book / "exercises" / "release" / "law_firm_scale" / "law_firm_scale.html"
+@pytest.mark.parametrize("assignment", sorted(p.name for p in (ROOT / "exercises" / "source").iterdir() if p.is_dir()))
+def test_the_exercise_is_in_the_book_in_its_released_form(built_book, assignment):
+    page = built_book / "exercises" / "release" / assignment / f"{assignment}.html"
     text = page_text(page)
     assert "NotImplementedError" in text or "YOUR ANSWER HERE" in text
 

@@ -8,6 +8,7 @@ import functools
 import http.server
 import shutil
 import threading
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -15,8 +16,11 @@ import pytest
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (apt-get install chromium)")
 
-PAGES = ["book/preface.html", "case_studies/law_firm_scale/index.html", "notebooks/law_firm_scale.html",
-         "exercises/release/law_firm_scale/law_firm_scale.html"]
+ROOT = Path(__file__).resolve().parents[1]
+CASES = sorted(p.parent.name for p in ROOT.glob("case_studies/*/index.md"))
+# Each case's three pages: the written case, its teaching notebook and its released exercise.
+PAGES = ["book/preface.html"] + [page for case in CASES for page in (
+    f"case_studies/{case}/index.html", f"notebooks/{case}.html", f"exercises/release/{case}/{case}.html")]
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -90,8 +94,9 @@ def test_explorers_render_offline_from_the_vendored_widget_manager(browser, site
     page.close()
 
 
-def test_the_case_reads_well_on_a_laptop(browser, site):
-    page, _, errors = open_page(browser, f"{site}/case_studies/law_firm_scale/index.html")
+@pytest.mark.parametrize("case", CASES)
+def test_the_case_reads_well_on_a_laptop(browser, site, case):
+    page, _, errors = open_page(browser, f"{site}/case_studies/{case}/index.html")
     page.set_viewport_size({"width": 1280, "height": 900})
     # Every exhibit table fits the text column, so a projector shows all of its columns.
     overflowing = page.evaluate("""() => {
