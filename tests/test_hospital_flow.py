@@ -6,7 +6,6 @@ from dataclasses import replace
 from fractions import Fraction
 from math import factorial
 
-import numba
 import numpy as np
 import pandas as pd
 import pytest
@@ -269,17 +268,15 @@ def test_the_default_trust_is_calibrated_to_the_cited_figures():
 # -- engine: seeds, threads, the SimPy reference --------------------------------------------------------
 
 
-def test_a_seed_gives_the_same_run_whatever_the_threads():
-    first = simulate_hospital(replications=6, seed=11).daily
-    threads = numba.get_num_threads()
-    numba.set_num_threads(1)
-    try:
-        single = simulate_hospital(replications=6, seed=11).daily
-    finally:
-        numba.set_num_threads(threads)
-    pd.testing.assert_frame_equal(first, single)
+@pytest.mark.parametrize("cores", [1, 3, 8])
+def test_a_seed_gives_the_same_run_whatever_the_cores(monkeypatch, cores):
+    first = simulate_hospital(replications=6, seed=11, keep_patients=True)
+    monkeypatch.setattr("academy.models.hospital_flow.os.cpu_count", lambda: cores)
+    other = simulate_hospital(replications=6, seed=11, keep_patients=True)
+    pd.testing.assert_frame_equal(first.daily, other.daily)
+    pd.testing.assert_frame_equal(first.patients, other.patients)
     other = simulate_hospital(replications=6, seed=12).daily
-    assert not first["occupied_beds"].equals(other["occupied_beds"])
+    assert not first.daily["occupied_beds"].equals(other["occupied_beds"])
 
 
 def test_the_fast_engine_agrees_with_the_simpy_reference():

@@ -15,16 +15,19 @@ or a care home leave on the day they are fit and wait for assessment and their p
 short-term support paid for by the NHS. Beds are not a hard limit: above 100% the hospital opens
 escalation beds and patients wait on trolleys, and the model counts those days.
 
-The engine. The admissions, lengths of stay and routes of every patient in every replication are drawn
-at once with numpy (one ``Generator`` per call, so a seed gives the same run). Only the queues are
-sequential: who gets a place depends on who got one before. That loop is compiled with numba, one
-binary heap of "place free at" times per service and replication. The midnight censuses (occupancy,
-delays, queues) are counted with ``np.bincount`` over the days patients arrive and leave. Why numba
-and not the alternatives: vectorising the queue across replications in numpy still loops over
-patients in Python (thousands of steps of small array operations, about 100 times slower), a SimPy
-model spends most of its time in Python generators and event bookkeeping (``hospital_flow_simpy``
-keeps that version as the readable reference, about 0.5 s a replication), and numba is a widely used,
-well-kept compiler that needs no C toolchain. The compiled loop is cached on disk after its first use.
+The engine. Each replication is one compiled pass (numba, ``_one_replication``): it draws the day's
+admissions (Poisson counts, drawn with numpy beforehand) and each patient's group, stay and route,
+then runs each service's queue with a binary heap of the times places come free, and counts who is
+in a bed, delayed or waiting at each midnight as it goes. Replications run in blocks, one per core,
+in threads (the compiled code releases the interpreter lock), each replication from its own seed, so
+a seed gives the same run on any machine. Why numba and not the alternatives: a queue is sequential
+(who gets a place depends on who got one before), so numpy can vectorise it only across
+replications, still looping over patients in Python (about 100 times slower); a SimPy model spends
+most of its time in Python generators and event bookkeeping (``hospital_flow_simpy`` keeps that
+version as the readable reference, about 0.5 s a replication, against about 1.5 ms here); and numba
+is a widely used, well-kept compiler that needs no C toolchain. The compiled code is cached on disk
+after its first use (about 10 s to compile, 0.2 s to load). Python threads, not numba's own parallel
+loops, because numba's thread pool does not survive a fork (mutation testing forks for each mutant).
 
 Every default number is cited or said to be an assumption in the ``Hospital`` docstring; the keys
 are in ``book/references.bib``.
@@ -33,6 +36,8 @@ are in ``book/references.bib``.
 from __future__ import annotations
 
 import heapq
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from statistics import NormalDist
 
@@ -431,22 +436,43 @@ def _one_replication(seed, counts, first_day, frail_share, mu, sigma, thresholds
                     patients[need_patient[p], 2] = start[i]
 
 
-@numba.njit(cache=True, parallel=True)
-def _replications(seeds, counts, first_day, frail_share, mu, sigma, thresholds, weekend_share, first_weekday,
-                  assessment_days, capacity, in_system, mean_days, council, at_home_share, at_home_allowed, keep):
-    """Run ``_one_replication`` for each row of ``counts``, in parallel, each from its own seed (so the
-    result does not depend on the number of threads). Returns the counts (replications x ROWS x
-    days + 1) and, if ``keep``, one row per patient (all replications, in order)."""
-    replications, days = counts.shape
-    out = np.zeros((replications, 8, days + 1), np.int64)
-    sizes = counts.sum(axis=1) + np.maximum(in_system - capacity, 0).sum(axis=1)
-    ends = np.cumsum(sizes)
-    patients = np.empty((ends[-1] if keep else 0, 7))
-    for r in numba.prange(replications):
-        begin = ends[r] - sizes[r] if keep else 0
+@numba.njit(cache=True, nogil=True)
+def _replication_block(first, last, seeds, counts, first_day, frail_share, mu, sigma, thresholds, weekend_share,
+                       first_weekday, assessment_days, capacity, in_system, mean_days, council, at_home_share,
+                       at_home_allowed, out, patients, patient_ends):
+    """Run ``_one_replication`` for replications ``first`` to ``last - 1``, each from its own seed,
+    into its row of ``out`` and (when ``patients`` has rows) its slice of ``patients``. Compiled
+    without the interpreter lock, so blocks run side by side in threads."""
+    keep = patients.shape[0] > 0
+    for r in range(first, last):
+        begin = patient_ends[r - 1] if (keep and r > 0) else 0
+        end = patient_ends[r] if keep else 0
         _one_replication(seeds[r], counts[r], first_day, frail_share, mu, sigma, thresholds, weekend_share,
                          first_weekday, assessment_days, capacity, in_system[r], mean_days, council,
-                         at_home_share, at_home_allowed, out[r], patients[begin:ends[r] if keep else 0])
+                         at_home_share, at_home_allowed, out[r], patients[begin:end])
+
+
+def _run_replications(seeds, counts, capacity, in_system, keep, *parameters):
+    """Run every replication, split into one block per processor core, each block in its own thread
+    (Python threads, started afresh for each call, so a forked process can run them too). Returns
+    the counts (replications x ROWS x days + 1) and, if ``keep``, one row per patient, replications in
+    order. Each replication has its own seed, so the result does not depend on the number of cores."""
+    replications, days = counts.shape
+    out = np.zeros((replications, len(ROWS), days + 1), np.int64)
+    sizes = counts.sum(axis=1) + np.maximum(in_system - capacity, 0).sum(axis=1)
+    patient_ends = np.cumsum(sizes)
+    patients = np.empty((patient_ends[-1] if keep else 0, len(PATIENT_COLUMNS)))
+    first_day, frail_share, mu, sigma, thresholds, weekend_share, first_weekday, assessment_days, mean_days, \
+        council, at_home_share, at_home_allowed = parameters
+    bounds = np.linspace(0, replications, min(os.cpu_count() or 1, replications) + 1).astype(int)
+
+    def block(first: int, last: int) -> None:
+        _replication_block(first, last, seeds, counts, first_day, frail_share, mu, sigma, thresholds,
+                           weekend_share, first_weekday, assessment_days, capacity, in_system, mean_days,
+                           council, at_home_share, at_home_allowed, out, patients, patient_ends)
+
+    with ThreadPoolExecutor(max_workers=len(bounds) - 1) as pool:
+        list(pool.map(block, bounds[:-1], bounds[1:]))
     return out, patients
 
 
@@ -458,8 +484,9 @@ def simulate_hospital(hospital: Hospital = Hospital(), days: int = 365, replicat
     """Simulate ``replications`` runs of ``days`` days (after ``warm_up_days`` not reported) and return
     a ``HospitalRun`` of tidy tables. Each service starts the warm-up in its long-run state
     (``initial_patients_in_services``); 90 days then bring the wards and the winter's queues to
-    within a few per cent of where three years of warm-up would. The same seed gives the same run; scenarios run with one seed
-    share their random admissions (common random numbers), so their differences are sharper."""
+    within a few per cent of where three years of warm-up would. The same seed gives the same run;
+    scenarios run with one seed share their random admissions (common random numbers), so their
+    differences are sharper."""
     check_hospital(hospital)
     days = _check_count("days", days, 1)
     replications = _check_count("replications", replications, 1)
@@ -473,14 +500,13 @@ def simulate_hospital(hospital: Hospital = Hospital(), days: int = 365, replicat
     services = [getattr(hospital, s) for s in SERVICES]
     capacity = np.array([s.capacity for s in services], dtype=np.int64)
     in_system = initial_patients_in_services(hospital, replications, rng)
-    out, patients = _replications(
-        rng.integers(2**31, size=replications), counts, -warm_up_days, frail_share_of_admissions(hospital),
-        mu, sigma, np.cumsum([hospital.destination_other, hospital.destination_frail], axis=1)[:, :3],
+    out, patients = _run_replications(
+        rng.integers(2**31, size=replications), counts, capacity, in_system, keep_patients,
+        -warm_up_days, frail_share_of_admissions(hospital), mu, sigma,
+        np.cumsum([hospital.destination_other, hospital.destination_frail], axis=1)[:, :3],
         float(hospital.weekend_discharge_share), int(start.weekday()), float(hospital.assessment_days),
-        capacity, in_system, np.array([s.mean_days for s in services], dtype=float),
-        np.array([s.budget == "council" for s in services]),
-        float(hospital.discharge_to_assess_share),
-        np.array([s in DISCHARGE_TO_ASSESS_SERVICES for s in SERVICES]), keep_patients)
+        np.array([s.mean_days for s in services], dtype=float), np.array([s.budget == "council" for s in services]),
+        float(hospital.discharge_to_assess_share), np.array([s in DISCHARGE_TO_ASSESS_SERVICES for s in SERVICES]))
 
     window = slice(warm_up_days, warm_up_days + days)
     arrays = {"admissions": out[:, 0, window], "discharges": out[:, 1, window]}
