@@ -357,3 +357,54 @@ def test_bad_run_lengths_are_named(kwargs, name):
 def test_a_shorter_stay_cannot_be_longer_than_the_stay():
     with pytest.raises(ValueError, match="shorter_stay_days"):
         intervention_scenarios(shorter_stay_days=6.0)
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"extra_home_care_packages": -1}, r"^extra_home_care_packages must be a whole number, 0 or more"),
+    ({"shorter_stay_days": -0.5}, r"^shorter_stay_days must be 0 or more"),
+    ({"shorter_stay_days": 10.0}, r"^shorter_stay_days must be less than mean_days_to_fit_frail \(10 days\)"),
+    ({"shorter_stay_days": 5.5}, r"^shorter_stay_days must be less than mean_days_to_fit_other \(5\.5 days\)"),
+    ({"discharge_to_assess_share": 1.2}, r"^discharge_to_assess_share must be a share"),
+    ({"frail_admissions_avoided": -0.1}, r"^frail_admissions_avoided must be a share"),
+    ({"seven_day_discharge_gbp_per_year": -1.0}, r"^seven_day_discharge_gbp_per_year must be 0 or more"),
+    ({"anticipatory_care_gbp_per_year": -1.0}, r"^anticipatory_care_gbp_per_year must be 0 or more"),
+])
+def test_each_intervention_setting_is_checked_and_named(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        intervention_scenarios(**kwargs)
+
+
+def test_no_extra_packages_is_a_valid_scenario_that_changes_nothing():
+    table = intervention_scenarios(extra_home_care_packages=0, shorter_stay_days=0.0)
+    assert table["hospital"].iloc[1] == Hospital() and table["fixed_cost_council_gbp"].iloc[1] == 0
+    assert table["hospital"].iloc[2] == Hospital()
+
+
+def test_the_comparison_table_and_its_intervals():
+    base = replace(Hospital(), discharge_to_assess_share=0.2)  # some discharge to assess already
+    table = intervention_scenarios(base).iloc[[0, 3]]  # as now, and discharge to assess for half
+    result = compare_scenarios(table, days=120, replications=2, seed=4)
+    assert list(result.columns) == ["scenario", "pays", "measure", "mean", "ci_low", "ci_high"]
+    assert compare_scenarios(table, days=120, replications=2, seed=4).equals(result)
+    assert np.isfinite(result[["ci_low", "ci_high"]].to_numpy()).all()  # two years give an interval
+    single = compare_scenarios(table, days=120, replications=1, seed=4)
+    assert single["ci_low"].isna().all() and single["ci_high"].isna().all()  # one year gives no interval
+    # The NHS's net cost of more discharge to assess: the extra support at home, less the bed-days saved.
+    runs = [simulate_hospital(h, 120, 2, 4).replications for h in table["hospital"]]
+    extra_support = (runs[1]["discharge_to_assess_cost_gbp"] - runs[0]["discharge_to_assess_cost_gbp"]).mean()
+    saved = (runs[0]["delayed_bed_days"] - runs[1]["delayed_bed_days"]).mean()
+    nhs = result[result["measure"] == "net_cost_nhs_gbp"].set_index("scenario")["mean"].iloc[1]
+    assert nhs == pytest.approx(extra_support - 329 * saved)
+    with pytest.raises(ValueError, match=r"^confidence must be a share"):
+        compare_scenarios(table, confidence=95)
+
+
+def test_the_pure_queue_run_is_reproducible_and_numbered():
+    first = simulate_mmc(2.0, 1.0, 3, 200, 1)
+    assert simulate_mmc(2.0, 1.0, 3, 200, 1).equals(first)  # the default seed is fixed
+    assert first["replication"].tolist() == [0]
+    assert simulate_mmc(2.0, 1.0, 3, 200, 4, seed=1)["replication"].tolist() == [0, 1, 2, 3]
+    with pytest.raises(ValueError, match=r"^days must be above 0"):
+        simulate_mmc(2.0, 1.0, 3, -5, 1)
+    with pytest.raises(ValueError, match=r"^replications must be a whole number, 1 or more"):
+        simulate_mmc(2.0, 1.0, 3, 200, 0)
