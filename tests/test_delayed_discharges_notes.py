@@ -11,6 +11,8 @@ import nbformat
 import pandas as pd
 import pytest
 
+from test_facilitator_notes import subsection, table_rows  # the notes readers both cases share
+
 from academy.course.checks import number_key
 from academy.models.hospital_flow import Hospital, compare_scenarios, intervention_scenarios, service_loads, simulate_hospital
 
@@ -78,22 +80,6 @@ def whole(value: float) -> str:
 def pounds(value: float, nearest: int = 1) -> str:
     text = f"£{abs(round(value / nearest) * nearest):,.0f}"
     return MINUS + text if round(value / nearest) < 0 else text
-
-
-def table_rows(section: str, columns: int) -> dict[str, list[str]]:
-    """Rows of the markdown tables in a section that have this many columns, by their first cell."""
-    rows = {}
-    for line in section.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if line.strip().startswith("|") and len(cells) == columns and not set(cells[0]) <= set("-"):
-            rows[cells[0]] = cells
-    return rows
-
-
-def subsection(figures: str, heading: str) -> str:
-    start = figures.index(heading)
-    end = figures.find("\n### ", start + 4)
-    return figures[start:] if end < 0 else figures[start:end]
 
 
 def february(year, column: str) -> pd.Series:

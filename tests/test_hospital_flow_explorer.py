@@ -8,10 +8,8 @@ same inputs, or from a hand calculation, and are written out with this file's ow
 the widgets' formatting functions.
 """
 
-import base64
 import html
 import re
-import struct
 from dataclasses import replace
 
 import ipywidgets
@@ -30,6 +28,8 @@ from academy.models.hospital_flow import (
     service_loads,
     simulate_hospital,
 )
+from test_widgets import alert, alt_text, plain, png_size  # the page readers all explorer tests share
+
 from academy.widgets.hospital_flow_explorer import (
     HospitalFlowExplorer,
     InterventionsExplorer,
@@ -70,31 +70,6 @@ def whole(value: float) -> str:
 
 def month(date) -> str:
     return pd.Timestamp(date).strftime("%B %Y")
-
-
-def alt_text(page: str) -> str:
-    match = re.search(r'<img [^>]*alt="([^"]+)"', page)
-    assert match, "the chart has no image with alt text"
-    return html.unescape(match.group(1))
-
-
-def png_size(page: str) -> tuple[int, int]:
-    match = re.search(r'src="data:image/png;base64,([^"]+)"', page)
-    assert match, "no PNG image"
-    data = base64.b64decode(match.group(1))
-    assert data[:8] == b"\x89PNG\r\n\x1a\n"
-    return struct.unpack(">II", data[16:24])
-
-
-def alert(page: str) -> str:
-    """The sentence in the page's role="alert" element, which must be all the page shows."""
-    match = re.fullmatch(r'<p role="alert" style="color:#A4161A"><strong>Check the inputs:</strong> (.*?)</p>', page)
-    assert match, f"not an alert alone: {page[:200]!r}"
-    return html.unescape(match.group(1))
-
-
-def plain(page: str) -> str:
-    return html.unescape(re.sub(r"<[^>]+>", "", page))
 
 
 def cells(page: str) -> dict[str, list[str]]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.pandas import Check, Column
 
+from academy.data.delayed_transfers import REASONS, RESPONSIBLE
+
 LAW_FIRMS = pa.DataFrameSchema(
     {
         "firm": Column(str),
@@ -85,16 +87,8 @@ MARKET_FIGURES = pa.DataFrameSchema(
 )
 
 # The case "Coordinating health and social care: a winter of delayed discharges" (academy/data/delayed_transfers.py)
-DTOC_RESPONSIBLE = ["NHS", "social care", "both"]
-DTOC_REASONS = [
-    "completion of assessment",
-    "awaiting public funding",
-    "awaiting further non-acute NHS care",
-    "awaiting residential or nursing home placement",
-    "awaiting care package in own home",
-    "patient or family choice",
-    "other",
-]
+DTOC_RESPONSIBLE = list(RESPONSIBLE)
+DTOC_REASONS = list(REASONS)
 _FIRST_OF_MONTH = Check(lambda s: s.dt.day == 1, element_wise=False, error="months are the first day of the month")
 
 NATIONAL_DELAYED_DAYS = pa.DataFrameSchema(
