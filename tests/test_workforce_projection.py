@@ -110,11 +110,13 @@ def test_fte_is_headcount_times_fte_per_head_less_the_drift():
     assert fte.tolist() == pytest.approx([2.0, (middle * 0.5 + older) * 0.9, year2])
 
 
-def test_headcount_rises_while_gp_fte_falls_by_default():
+def test_by_default_headcount_rises_while_fte_stands_still_and_the_gap_to_need_widens():
     projection = project_workforce(years=10)
     gps = projection[projection["role"].isin(GP_ROLES)].groupby("year")[["headcount", "fte"]].sum()
-    assert gps["headcount"].iloc[-1] > gps["headcount"].iloc[0]
-    assert gps["fte"].iloc[-1] < gps["fte"].iloc[0]
+    assert gps["headcount"].iloc[-1] > 1.1 * gps["headcount"].iloc[0]
+    assert gps["fte"].iloc[-1] == pytest.approx(gps["fte"].iloc[0], rel=0.03)
+    gap = gp_fte_needed(years=10) - gps["fte"].to_numpy()
+    assert gap[-1] > gap[0] + 1.5
 
 
 def test_need_grows_with_the_patients():

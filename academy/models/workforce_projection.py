@@ -58,20 +58,22 @@ class Workforce:
     PCN in Cambridgeshire at 30 September 2019 (keys in ``book/references.bib``).
     - ``headcount`` (people) and ``fte_per_head`` (FTE, sessions a week over 9): the PCN's census from
       its staff records (``case_studies/workforce_retention/data``): 13 partners, 10 salaried GPs and
-      14 practice nurses, 23 GPs at 17.1 FTE, so 0.74 FTE a GP against 0.73 in England in September
+      14 practice nurses, 23 GPs at 17.0 FTE (153 sessions), so 0.74 FTE a GP against 0.73 in England in September
       2019 (28,315 FTE from 38,944 GPs, ``nhsd_workforce2019``). Cells with nobody in them take an
       assumed FTE per head for whoever joins there.
     - ``leaver_rates``: the share of each band leaving in a year, for any reason. Assumptions,
-      calibrated to the published figures: GPs left at about 6% a year in 2007 (``health_committee2008``);
-      salaried GPs move more than partners, most of all in their first years; 62% of GPs over 50 said in
-      2017 they were likely to leave direct patient care within five years (``worklife2017``), which
-      would be about 18% a year, and the 9-10% a year here for GPs aged 50-59 is what the PCN's records
-      show was realised; a quarter of those over 60 retire each year (the average age of a GP's first
-      pension claim fell to 58.5 by 2016/17, ``nhsbsa_pension``).
-    - ``joiners_per_year`` and ``joiner_age_mix``: assumptions in line with the PCN's records (a new
-      partner every year or two, two salaried GPs and one or two nurses a year, mostly young). With
-      them GP headcount edges up over ten years while GP FTE falls by about a tenth, as England's FTE
-      GPs fell from 29,403 in 2015 to 28,315 in 2019 while headcount held (``nhsd_workforce``).
+      calibrated to the published figures and to what the PCN's records show was realised: GPs left at
+      about 6% a year in 2007 (``health_committee2008``); salaried GPs move more than partners, and
+      those under 35 most of all: four in ten of them leave each year, most within two years of
+      starting (the "first five" churn); 62% of GPs over 50 said in 2017 they were likely to leave
+      direct patient care within five years (``worklife2017``), which would be about 18% a year,
+      while 9-10% a year of GPs aged 50-59 actually left; a quarter of those over 60 retire each year
+      (the average age of a GP's first pension claim fell to 58.5 by 2016/17, ``nhsbsa_pension``).
+    - ``joiners_per_year`` and ``joiner_age_mix``: the PCN's starters in its records, 2009-2019 (about
+      one partner, nearly three salaried GPs and one or two nurses a year, mostly young). With them
+      GP headcount rises over ten years while GP FTE stands still and the need grows: the network
+      runs to stand still, as England's FTE GPs fell from 29,403 in 2015 to 28,315 in 2019 while
+      headcount held (``nhsd_workforce``).
     - ``part_time_drift`` 0.01: FTE per head falls 1% a year, an assumption in line with England's
       GPs working fewer sessions as partners give way to salaried and part-time GPs (partners' share
       of GP FTE fell from 74% in 2015 towards 61% by 2022, ``nhsd_workforce``).
@@ -90,10 +92,10 @@ class Workforce:
     )
     leaver_rates: tuple[tuple[float, ...], ...] = (
         (0.05, 0.03, 0.09, 0.25),
-        (0.15, 0.08, 0.10, 0.25),
+        (0.40, 0.08, 0.10, 0.25),
         (0.10, 0.06, 0.08, 0.25),
     )
-    joiners_per_year: tuple[float, ...] = (0.6, 2.0, 1.3)
+    joiners_per_year: tuple[float, ...] = (1.0, 2.8, 1.5)
     joiner_age_mix: tuple[tuple[float, ...], ...] = (
         (0.2, 0.7, 0.1, 0.0),
         (0.7, 0.3, 0.0, 0.0),
