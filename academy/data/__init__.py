@@ -17,6 +17,7 @@ from academy.models.gp_partnership import AVERAGE_PRACTICE, Practice
 CASE_STUDIES = Path(__file__).resolve().parents[2] / "case_studies"
 LAW_FIRM_DATA = CASE_STUDIES / "law_firm_scale" / "data"
 DELAYED_DISCHARGES_DATA = CASE_STUDIES / "delayed_discharges" / "data"
+WORKFORCE_DATA = CASE_STUDIES / "workforce_retention" / "data"
 
 
 def _load(path: Path, schema) -> pd.DataFrame:
@@ -75,6 +76,26 @@ def load_trust_spells() -> pd.DataFrame:
     """Return the trust's synthetic spells of patients aged 65 and over discharged in winter 2018/19, one row
     per spell (schema-checked; the three dates as dates)."""
     return _load(DELAYED_DISCHARGES_DATA / "trust_spells.csv", schemas.TRUST_SPELLS)
+
+
+def load_staff_records() -> pd.DataFrame:
+    """Return the fictional Lode Valley PCN's staff records: one row per GP partner, salaried GP or practice
+    nurse in post at any time from 1 April 2009 to 30 September 2019 (synthetic, schema-checked;
+    ``start_date`` and ``end_date`` as dates, ``end_date`` and ``leaving_reason`` missing for people still
+    in post at the census)."""
+    return _load(WORKFORCE_DATA / "staff_records.csv", schemas.STAFF_RECORDS)
+
+
+def load_national_gp_workforce() -> pd.DataFrame:
+    """Return England's fully qualified GPs in September, 2015 to 2019, one row per measure and year, each
+    marked published, derived or interpolated (schema-checked)."""
+    return _load(WORKFORCE_DATA / "national_gp_workforce.csv", schemas.NATIONAL_GP_WORKFORCE)
+
+
+def load_published_workforce_figures() -> pd.DataFrame:
+    """Return the published workforce figures the retention case quotes, with their sources and the year
+    each was published (schema-checked)."""
+    return _load(WORKFORCE_DATA / "published_figures.csv", schemas.PUBLISHED_WORKFORCE_FIGURES)
 
 
 def practices_from_table(table: pd.DataFrame) -> list[Practice]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pandera.pandas as pa
 from pandera.pandas import Check, Column
 
+from academy.data import workforce
 from academy.data.delayed_transfers import REASONS, RESPONSIBLE
 
 LAW_FIRMS = pa.DataFrameSchema(
@@ -150,6 +152,95 @@ TRUST_SPELLS = pa.DataFrameSchema(
               error="a delay_reason is given exactly when discharge came after the medically fit date"),
         Check(lambda d: (d["delay_reason"] == "none") == (d["responsible"] == "none"),
               error="a delayed spell names who was responsible, and only a delayed one"),
+    ],
+    strict=True,
+    coerce=True,
+)
+
+# The case "Retaining the primary-care workforce" (academy/data/workforce.py)
+
+
+def _age_at_end(d):
+    """Age in whole years on leaving, or at the census for people still in post."""
+    end = d["end_date"].fillna(workforce.CENSUS_DATE)
+    return d["age_at_start"] + ((end - d["start_date"]).dt.days // workforce.DAYS_PER_YEAR)
+
+
+STAFF_RECORDS = pa.DataFrameSchema(
+    {
+        "staff_id": Column(str, Check.str_matches(r"^LV\d{3}$"), unique=True),
+        "practice": Column(str, Check.isin(list(workforce.PRACTICES))),
+        "role": Column(str, Check.isin(list(workforce.ROLES))),
+        "age_at_start": Column(int, Check.in_range(21, workforce.OLDEST_AGE - 1)),
+        "start_date": Column("datetime64[ns]", Check.in_range(pd.Timestamp("1950-01-01"), workforce.CENSUS_DATE)),
+        "end_date": Column("datetime64[ns]", Check.in_range(workforce.RECORDS_BEGIN, workforce.CENSUS_DATE,
+                                                            include_min=False), nullable=True),
+        "leaving_reason": Column(str, Check.isin(list(workforce.LEAVING_REASONS)), nullable=True),
+        "sessions_per_week": Column(int, Check.in_range(1, workforce.SESSIONS_PER_FTE)),
+    },
+    checks=[
+        Check(lambda d: d["end_date"].isna() | (d["end_date"] > d["start_date"]),
+              error="a person leaves after they start"),
+        Check(lambda d: d["end_date"].isna() == d["leaving_reason"].isna(),
+              error="a leaving_reason is given exactly when there is an end_date"),
+        Check(lambda d: (d["leaving_reason"] != "retired") | (_age_at_end(d) >= workforce.YOUNGEST_TO_RETIRE),
+              error=f"nobody retires before {workforce.YOUNGEST_TO_RETIRE}"),
+        Check(lambda d: _age_at_end(d) < workforce.OLDEST_AGE,
+              error=f"everyone has left by {workforce.OLDEST_AGE}"),
+    ],
+    strict=True,
+    coerce=True,
+)
+
+_SHARE_MEASURES = ["partner_share_of_fte", "share_over_55"]
+
+
+def _no_more_than(d, part, whole) -> bool:
+    """True if measure ``part`` is at most measure ``whole`` in every year that has both."""
+    values = d.pivot_table(index="year", columns="measure", values="value", aggfunc="first")
+    if part not in values or whole not in values:
+        return True
+    both = values[[part, whole]].dropna()
+    return bool((both[part] <= both[whole]).all())
+
+
+NATIONAL_GP_WORKFORCE = pa.DataFrameSchema(
+    {
+        "year": Column(int, Check.isin(list(workforce.NATIONAL_YEARS))),
+        "measure": Column(str, Check.isin(list(workforce.NATIONAL_MEASURES))),
+        "value": Column(float, Check.gt(0)),
+        "status": Column(str, Check.isin(list(workforce.NATIONAL_STATUSES))),
+        "source_key": Column(str, Check.str_length(1, 60)),
+    },
+    checks=[
+        Check(lambda d: ~d.duplicated(["measure", "year"]), error="one row per measure and year"),
+        Check(lambda d: ~d["measure"].isin(_SHARE_MEASURES) | (d["value"] <= 1), error="shares lie between 0 and 1"),
+        Check(lambda d: _no_more_than(d, "fte_partners", "fte_gps"), error="FTE partners are some of the FTE GPs"),
+        Check(lambda d: _no_more_than(d, "fte_gps", "headcount_gps"),
+              error="FTE GPs are no more than GPs by headcount"),
+    ],
+    strict=True,
+    coerce=True,
+)
+
+PUBLISHED_WORKFORCE_FIGURES = pa.DataFrameSchema(
+    {
+        "topic": Column(str),
+        "measure": Column(str),
+        "period": Column(str, Check.str_matches(r"^\d{4}(/\d{2})?$")),
+        "value": Column(float, Check.ge(0)),
+        "unit": Column(str),
+        "source_key": Column(str),
+        "published": Column(int, Check.in_range(2000, 2030)),
+        "later_than_case": Column(bool),
+    },
+    checks=[
+        Check(lambda d: (d["unit"] != "share") | (d["value"] <= 1), error="shares lie between 0 and 1"),
+        Check(lambda d: ~d.duplicated(["measure", "period"]), error="one figure per measure and period"),
+        Check(lambda d: d["later_than_case"] == (d["published"] > workforce.CASE_YEAR),
+              error=f"later_than_case is True exactly for figures published after {workforce.CASE_YEAR}"),
+        Check(lambda d: (d["topic"] == "Projections") | (d["published"] >= d["period"].str[:4].astype(int)),
+              error="a figure is published in or after the period it describes (unless it is a projection)"),
     ],
     strict=True,
     coerce=True,
