@@ -3,7 +3,9 @@
 Each result: name, unit, median, p95 (where there are repeated samples), target, whether it met the
 target, the number of samples, the machine (cores, Python version, platform) and when it ran.
 Exits non-zero, naming them, if any figure misses its target.
-Usage: python benchmarks/run.py [--only explorer|model|book]
+Usage: python benchmarks/run.py [--only explorer|model|book|workforce]
+(--only workforce: the workforce-retention projection and its two explorers alone; they also run with
+the explorer and model groups.)
 """
 
 from __future__ import annotations
@@ -136,6 +138,7 @@ def bench_explorers() -> None:
     ]), target=100)
 
     bench_hospital_flow_explorer()
+    bench_workforce_explorers()
 
 
 def bench_hospital_flow_explorer() -> None:
@@ -151,6 +154,41 @@ def bench_hospital_flow_explorer() -> None:
         (flow.sliders["mean_days_to_fit_frail"], [9.0, 11.0, 10.0]),
         (flow.sliders["community_bed"], [60, 50, 54]),
     ]), target=300)
+
+
+def bench_workforce_explorers() -> None:
+    """Time the workforce-retention explorers: each move of the projection explorer projects the workforce
+    1,000 times and redraws the fan chart; each move of the costs explorer appraises the five levers (six
+    ten-year projections) and redraws the table and bar chart."""
+    from academy.widgets.workforce_explorer import LeverCostsExplorer, WorkforceExplorer
+
+    projection = WorkforceExplorer()
+    record("workforce_explorer_compute_and_redraw", "ms", time_moves([
+        (projection.sliders["older_leavers"], [0.15, 0.05, 0.2]),
+        (projection.levers["first_five"], [True, False]),
+        (projection.sliders["intake"], [3.0, 1.0, 4.5]),
+        (projection.levers["older_part_time"], [True, False]),
+        (projection.sliders["part_time_drift"], [0.02, 0.0, 0.03]),
+    ]), target=100)
+
+    costs = LeverCostsExplorer()
+    record("lever_costs_explorer_compute_and_redraw", "ms", time_moves([
+        (costs.sliders["locum_gbp_per_session"], [420.0, 240.0, 300.0]),
+        (costs.sliders["recruitment_gbp_per_gp"], [12_000.0, 4_000.0]),
+        (costs.sliders["vacancy_months"], [3.0, 9.0]),
+        (costs.sliders["nurse_cover_premium_gbp_per_fte_year"], [20_000.0, 5_000.0]),
+    ]), target=100)
+
+
+def bench_workforce_projection() -> None:
+    """The workforce-retention model: a ten-year projection of the PCN's workforce with 1,000 Monte Carlo
+    runs over its leaver rates, and the fan of GP FTE drawn from them (as the explorer needs it)."""
+    from academy.models.workforce_projection import Workforce, fte_quantiles, fte_runs
+
+    workforce = Workforce()
+    fte_quantiles(fte_runs(workforce, 10, 1_000))  # warm up
+    record("workforce_projection_1000_runs", "ms",
+           time_ms(lambda i: fte_quantiles(fte_runs(workforce, 10, 1_000, seed=i)), 200), target=50)
 
 
 PEAK_MEMORY_SCRIPT = """
@@ -221,12 +259,16 @@ def summary() -> int:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["explorer", "model", "book"])
+    parser.add_argument("--only", choices=["explorer", "model", "book", "workforce"])
     args = parser.parse_args()
     if args.only in (None, "explorer"):
         bench_explorers()
     if args.only in (None, "model"):
         bench_hospital_flow()
+        bench_workforce_projection()
+    if args.only == "workforce":
+        bench_workforce_projection()
+        bench_workforce_explorers()
     if args.only in (None, "book"):
         bench_book()
     sys.exit(summary())

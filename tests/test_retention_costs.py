@@ -103,6 +103,12 @@ def test_when_cover_costs_no_more_than_employing_break_even_is_never():
     assert np.isinf(row["break_even_fte_years"])
 
 
+def test_a_lever_whose_recruitment_savings_pay_for_it_needs_no_fte_years():
+    cheap = RetentionLever("cheap", ("salaried_gp",), (0,), leaver_rate_reduction=0.5, fixed_cost_gbp_per_year=1)
+    row = lever_appraisal(flat(), {"cheap": cheap}, years=1).iloc[0]
+    assert row["break_even_fte_years"] == 0 and row["net_gbp"] > 0
+
+
 @pytest.mark.parametrize("change, message", [
     ({"locum_gbp_per_session": -1}, "locum_gbp_per_session must be 0 or more"),
     ({"salaried_gp_gbp_per_year": -1}, "salaried_gp_gbp_per_year must be 0 or more"),

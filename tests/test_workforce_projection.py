@@ -138,9 +138,21 @@ def test_a_lever_cuts_only_the_rates_it_reaches():
     reached[1, [0, 2]] = True
     np.testing.assert_allclose(new[reached], old[reached] * 0.5)
     np.testing.assert_array_equal(new[~reached], old[~reached])
-    fte_old, fte_new = np.array(before.fte_per_head), np.array(after.fte_per_head)
+    fte_old, fte_new = np.array(before.fte_per_head), np.array(after.fte_per_head_from_next_year)
     np.testing.assert_allclose(fte_new[reached], fte_old[reached] - 0.1)
     np.testing.assert_array_equal(fte_new[~reached], fte_old[~reached])
+    assert after.fte_per_head == before.fte_per_head  # the census is what it is
+
+
+def test_a_lever_changes_sessions_from_next_year_not_in_the_census():
+    lever = RetentionLever("test", ("gp_partner",), (2,), leaver_rate_reduction=0, fte_per_head_change=-0.2)
+    base, changed = project_workforce(years=2), project_workforce(with_levers(Workforce(), [lever]), years=2)
+    np.testing.assert_array_equal(changed.query("year == 0")["fte"], base.query("year == 0")["fte"])
+    cell = (changed["role"] == "gp_partner") & (changed["age_band"] == "50-59") & (changed["year"] == 1)
+    assert changed.loc[cell, "fte"].item() == pytest.approx(base.loc[cell, "fte"].item()
+                                                            - 0.2 * base.loc[cell, "headcount"].item() * 0.99)
+    runs = fte_runs(with_levers(Workforce(), [lever]), years=2, runs=3, leaver_rate_uncertainty=0)
+    np.testing.assert_allclose(runs[0, :, 0], changed.groupby(["year", "role"])["fte"].sum().unstack()["gp_partner"])
 
 
 def test_levers_by_name_stack_and_fte_never_goes_below_zero():
@@ -149,7 +161,9 @@ def test_levers_by_name_stack_and_fte_never_goes_below_zero():
     base = np.array(Workforce().leaver_rates)
     assert rates[0, 0] == pytest.approx(base[0, 0] * 0.65) and rates[0, 1] == pytest.approx(base[0, 1] * 0.8)
     big_cut = RetentionLever("x", ("gp_partner",), (0,), leaver_rate_reduction=0, fte_per_head_change=-5)
-    assert np.array(with_levers(Workforce(), [big_cut]).fte_per_head)[0, 0] == 0
+    assert np.array(with_levers(Workforce(), [big_cut]).fte_per_head_from_next_year)[0, 0] == 0
+    twice = with_levers(with_levers(Workforce(), [LEVERS["retainer"]]), [LEVERS["retainer"]])
+    assert twice.fte_per_head_from_next_year[1][0] == pytest.approx(Workforce().fte_per_head[1][0] - 0.06)
 
 
 @pytest.mark.parametrize("lever", LEVERS)

@@ -22,7 +22,7 @@ import pandas as pd
 
 from academy.models.validation import require_non_negative, require_share
 from academy.models.workforce_projection import (
-    GP_ROLES, LEVERS, RetentionLever, Workforce, band_labels, project_workforce, with_levers,
+    GP_ROLES, LEVERS, RetentionLever, Workforce, projection_arrays, with_levers,
 )
 
 __all__ = ["RetentionCosts", "cover_premium_gbp_per_fte_year", "cost_of_a_leaver_gbp", "lever_appraisal"]
@@ -109,12 +109,11 @@ def lever_appraisal(workforce: Workforce = Workforce(), levers=None, costs: Rete
     """
     _check(costs)
     levers = LEVERS if levers is None else levers
-    baseline = _totals(project_workforce(workforce, years))
+    baseline = _totals(workforce, projection_arrays(workforce, years))
     rows = []
     for name, lever in levers.items():
-        projection = project_workforce(with_levers(workforce, [lever]), years)
-        totals = _totals(projection)
-        kept = (totals - baseline).loc[1:].sum()
+        projection = projection_arrays(with_levers(workforce, [lever]), years)
+        kept = {key: value[1:].sum() for key, value in _totals(workforce, projection, baseline).items()}
         cost = _lever_cost_gbp(workforce, lever, projection)
         gp_avoided, nurse_avoided = -kept["gp_leavers"], -kept["nurse_leavers"]
         recruitment = (gp_avoided * costs.recruitment_gbp_per_hire[0]
@@ -127,24 +126,33 @@ def lever_appraisal(workforce: Workforce = Workforce(), levers=None, costs: Rete
                      "gp_fte_years_kept": kept["gp_fte"], "nurse_fte_years_kept": kept["nurse_fte"],
                      "leavers_avoided": gp_avoided + nurse_avoided,
                      "savings_gbp": savings, "net_gbp": savings - cost,
-                     "break_even_fte_years": (cost - recruitment) / premium if premium > 0 else np.inf})
+                     "break_even_fte_years": _break_even(cost - recruitment, premium)})
     return pd.DataFrame(rows)
 
 
-def _totals(projection: pd.DataFrame) -> pd.DataFrame:
-    """GP and nurse FTE and leavers by year."""
-    is_gp = projection["role"].isin(GP_ROLES)
-    is_nurse = projection["role"] == "practice_nurse"
-    sums = lambda mask, column: projection[mask].groupby("year")[column].sum()  # noqa: E731
-    return pd.DataFrame({"gp_fte": sums(is_gp, "fte"), "nurse_fte": sums(is_nurse, "fte"),
-                         "gp_leavers": sums(is_gp, "leavers"), "nurse_leavers": sums(is_nurse, "leavers")})
+def _break_even(cost_gbp: float, premium_gbp: float) -> float:
+    """FTE-years that pay ``cost_gbp`` at ``premium_gbp`` each: 0 if nothing is left to pay, infinite if
+    keeping someone is worth nothing."""
+    if cost_gbp <= 0:
+        return 0.0
+    return cost_gbp / premium_gbp if premium_gbp > 0 else np.inf
 
 
-def _lever_cost_gbp(workforce: Workforce, lever: RetentionLever, projection: pd.DataFrame) -> float:
+def _totals(workforce: Workforce, projection: dict, baseline: dict | None = None) -> dict[str, np.ndarray]:
+    """GP and nurse FTE and leavers by year (less the baseline's, if given)."""
+    gp = [workforce.roles.index(role) for role in GP_ROLES if role in workforce.roles]
+    nurse = [workforce.roles.index(role) for role in ("practice_nurse",) if role in workforce.roles]
+    totals = {"gp_fte": projection["fte"][:, gp].sum(axis=(1, 2)),
+              "nurse_fte": projection["fte"][:, nurse].sum(axis=(1, 2)),
+              "gp_leavers": projection["leavers"][:, gp].sum(axis=(1, 2)),
+              "nurse_leavers": projection["leavers"][:, nurse].sum(axis=(1, 2))}
+    return totals if baseline is None else {key: totals[key] - baseline[key] for key in totals}
+
+
+def _lever_cost_gbp(workforce: Workforce, lever: RetentionLever, projection: dict) -> float:
     """£ over the projection's years 1 to the end: the fixed cost a year, plus the cost per head for the
     people in the cells the lever reaches at the start of each year (years 0 to the end less one)."""
-    years = projection["year"].max()
-    labels = [band_labels(workforce.age_bands)[band] for band in lever.bands]
-    reached = projection[projection["role"].isin(lever.roles) & projection["age_band"].isin(labels)
-                         & (projection["year"] < years)]
-    return float(lever.fixed_cost_gbp_per_year * years + lever.cost_gbp_per_head_per_year * reached["headcount"].sum())
+    years = len(projection["headcount"]) - 1
+    rows = [workforce.roles.index(role) for role in lever.roles]
+    reached = projection["headcount"][:years][:, rows][:, :, list(lever.bands)].sum()
+    return float(lever.fixed_cost_gbp_per_year * years + lever.cost_gbp_per_head_per_year * reached)

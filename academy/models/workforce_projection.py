@@ -45,7 +45,7 @@ SESSIONS_PER_FTE = 9
 
 __all__ = [
     "ROLES", "GP_ROLES", "AGE_BANDS", "Workforce", "RetentionLever", "LEVERS", "band_labels",
-    "with_levers", "project_workforce", "steady_state_headcount", "gp_fte_needed", "fte_runs",
+    "with_levers", "projection_arrays", "project_workforce", "steady_state_headcount", "gp_fte_needed", "fte_runs",
     "fte_quantiles",
 ]
 
@@ -101,6 +101,8 @@ class Workforce:
         (0.7, 0.3, 0.0, 0.0),
         (0.3, 0.5, 0.2, 0.0),
     )
+    fte_per_head_from_next_year: tuple[tuple[float, ...], ...] | None = None
+    """FTE per head from year one on, where a lever has people change their sessions (None: as now)."""
     part_time_drift: float = 0.01
     patients: float = 41_300
     patient_growth: float = 0.01
@@ -176,6 +178,8 @@ def _checked(workforce: Workforce) -> dict[str, np.ndarray]:
     arrays = {
         "headcount": table("headcount", workforce.headcount, require_non_negative, (roles, bands)),
         "fte_per_head": table("fte_per_head", workforce.fte_per_head, require_non_negative, (roles, bands)),
+        "fte_later": table("fte_per_head_from_next_year", workforce.fte_per_head if workforce.fte_per_head_from_next_year
+                           is None else workforce.fte_per_head_from_next_year, require_non_negative, (roles, bands)),
         "leaver_rates": table("leaver_rates", workforce.leaver_rates, require_share, (roles, bands)),
         "joiners_per_year": table("joiners_per_year", workforce.joiners_per_year, require_non_negative, (roles,)),
         "joiner_age_mix": table("joiner_age_mix", workforce.joiner_age_mix, require_share, (roles, bands)),
@@ -192,18 +196,19 @@ def _checked(workforce: Workforce) -> dict[str, np.ndarray]:
 
 
 def with_levers(workforce: Workforce, levers) -> Workforce:
-    """The workforce with each lever applied (cutting leaver rates and changing FTE per head where it
-    reaches). ``levers``: RetentionLever objects, or keys of ``LEVERS``. Raises ValueError for a lever
-    that names a role or band the workforce does not have, or a reduction outside 0 to 1."""
-    rates = _checked(workforce)["leaver_rates"]
-    fte = np.array(workforce.fte_per_head, dtype=float)
+    """The workforce with each lever applied: leaver rates cut, and FTE per head changed from next year
+    on (the census stays as it is), where it reaches. ``levers``: RetentionLever objects, or keys of
+    ``LEVERS``. Raises ValueError for a lever that names a role or band the workforce does not have, or
+    a reduction outside 0 to 1."""
+    arrays = _checked(workforce)
+    rates, fte = arrays["leaver_rates"], arrays["fte_later"]
     for lever in levers:
         lever = LEVERS[lever] if isinstance(lever, str) else lever
         require_share("leaver_rate_reduction", lever.leaver_rate_reduction)
         rows, columns = _reach(workforce, lever)
         rates[np.ix_(rows, columns)] *= 1 - lever.leaver_rate_reduction
         fte[np.ix_(rows, columns)] = np.maximum(fte[np.ix_(rows, columns)] + lever.fte_per_head_change, 0)
-    return replace(workforce, leaver_rates=_as_tuples(rates), fte_per_head=_as_tuples(fte))
+    return replace(workforce, leaver_rates=_as_tuples(rates), fte_per_head_from_next_year=_as_tuples(fte))
 
 
 def _reach(workforce: Workforce, lever: RetentionLever) -> tuple[list[int], list[int]]:
@@ -233,6 +238,26 @@ def _one_year(stock: np.ndarray, rates: np.ndarray, ageing: np.ndarray, arrivals
     return next_stock, leavers
 
 
+def projection_arrays(workforce: Workforce = Workforce(), years: int = 10) -> dict[str, np.ndarray]:
+    """The projection as arrays of shape (years + 1, roles, bands): ``headcount`` and ``fte`` at the start
+    of each year, and ``joiners`` and ``leavers`` in the year just ended (0 in year 0). What
+    ``project_workforce`` tabulates; for code that needs speed more than a table."""
+    arrays = _checked(workforce)
+    years = _check_years(years)
+    shape = (years + 1,) + arrays["headcount"].shape
+    result = {name: np.zeros(shape) for name in ("headcount", "fte", "joiners", "leavers")}
+    arrivals = arrays["joiners_per_year"][:, None] * arrays["joiner_age_mix"]
+    stock = arrays["headcount"]
+    for year in range(years + 1):
+        per_head = arrays["fte_per_head"] if year == 0 else arrays["fte_later"]
+        result["headcount"][year] = stock
+        result["fte"][year] = stock * per_head * (1 - workforce.part_time_drift) ** year
+        if year < years:
+            stock, result["leavers"][year + 1] = _one_year(stock, arrays["leaver_rates"], arrays["ageing"], arrivals)
+            result["joiners"][year + 1] = arrivals
+    return result
+
+
 def project_workforce(workforce: Workforce = Workforce(), years: int = 10) -> pd.DataFrame:
     """Project headcount and FTE by role and age band, year by year.
 
@@ -240,28 +265,17 @@ def project_workforce(workforce: Workforce = Workforce(), years: int = 10) -> pd
     year), ``fte`` (full-time equivalents), and the flows of the year just ended, ``joiners`` and
     ``leavers`` (people; 0 in year 0). People are not rounded: 0.4 of a person is an expected value.
     """
-    arrays = _checked(workforce)
-    years = _check_years(years)
-    stock = arrays["headcount"]
-    arrivals = arrays["joiners_per_year"][:, None] * arrays["joiner_age_mix"]
-    frames = []
-    joiners = leavers = np.zeros_like(stock)
-    for year in range(years + 1):
-        fte = stock * arrays["fte_per_head"] * (1 - workforce.part_time_drift) ** year
-        frames.append((year, stock, fte, joiners, leavers))
-        stock, leavers = _one_year(stock, arrays["leaver_rates"], arrays["ageing"], arrivals)
-        joiners = arrivals
+    arrays = projection_arrays(workforce, years)
     labels = band_labels(workforce.age_bands)
-    cells = len(workforce.roles) * len(labels)
-    return pd.DataFrame({
-        "year": np.repeat([frame[0] for frame in frames], cells),
-        "role": np.tile(np.repeat(workforce.roles, len(labels)), len(frames)),
-        "age_band": np.tile(labels, len(workforce.roles) * len(frames)),
-        "headcount": np.concatenate([frame[1].ravel() for frame in frames]),
-        "fte": np.concatenate([frame[2].ravel() for frame in frames]),
-        "joiners": np.concatenate([frame[3].ravel() for frame in frames]),
-        "leavers": np.concatenate([frame[4].ravel() for frame in frames]),
+    rows = len(arrays["headcount"])
+    table = pd.DataFrame({
+        "year": np.repeat(np.arange(rows), len(workforce.roles) * len(labels)),
+        "role": np.tile(np.repeat(workforce.roles, len(labels)), rows),
+        "age_band": np.tile(labels, len(workforce.roles) * rows),
     })
+    for name in ("headcount", "fte", "joiners", "leavers"):
+        table[name] = arrays[name].ravel()
+    return table
 
 
 def _check_years(years) -> int:
@@ -320,8 +334,8 @@ def fte_runs(workforce: Workforce = Workforce(), years: int = 10, runs: int = 1_
     arrivals = arrays["joiners_per_year"][:, None] * arrays["joiner_age_mix"]
     result = np.empty((runs, years + 1, len(workforce.roles)))
     for year in range(years + 1):
-        drift = (1 - workforce.part_time_drift) ** year
-        result[:, year] = (stock * arrays["fte_per_head"]).sum(axis=-1) * drift
+        per_head = arrays["fte_per_head"] if year == 0 else arrays["fte_later"]
+        result[:, year] = (stock * per_head).sum(axis=-1) * (1 - workforce.part_time_drift) ** year
         stock, _ = _one_year(stock, rates, arrays["ageing"], arrivals)
     return result
 
