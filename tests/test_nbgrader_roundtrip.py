@@ -59,6 +59,14 @@ WRONG_ANSWERS = {
         "q5-answer": ("q5 = 1000000", "only the council's part"),  # the council's part of the cost, not all of it
         "q7-answer": ('q7 = "A"', "saves the most in total"),  # the most bed-days saved, not the most per pound
     },
+    "workforce_retention": {
+        "q1-answer": ("q1 = 0.20", "That is the turnover"),  # the practice managers' figure, not the stability
+        "q2-answer": ('q2 = "A"', "did each role lose the same share"),  # turnover as the whole story
+        "q3-answer": ("q3 = 11.0", "the partners' median"),  # the row above the one asked for
+        "q5-answer": ("q5 = 2.5", "the gap now"),  # year 0, not year 10
+        "q8-answer": ("q8 = 258000", "which the NHS bore"),  # the training cost counted as the practice's
+        "q9-answer": ('q9 = "D"', "what does it do to the sessions"),  # people kept taken for sessions kept
+    },
 }
 
 
