@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from academy.models.retention_costs import (
-    RetentionCosts, cost_of_a_leaver_gbp, cover_premium_gbp_per_fte_year, lever_appraisal,
+    RetentionCosts, break_even_fte_years, cost_of_a_leaver_gbp, cover_premium_gbp_per_fte_year, lever_appraisal,
 )
 from academy.models.workforce_projection import LEVERS, RetentionLever, Workforce
 
@@ -118,6 +118,7 @@ def test_a_lever_whose_recruitment_savings_pay_for_it_needs_no_fte_years():
     ({"recruitment_gbp_per_hire": (8_000, -3)}, "recruitment_gbp_per_hire must be 0 or more"),
     ({"on_cost_share": 1.3}, "on_cost_share must be a share"),
     ({"weeks_worked_per_year": 60}, "weeks_worked_per_year must be above 0 and at most 52"),
+    ({"weeks_worked_per_year": 52.5}, "weeks_worked_per_year must be above 0 and at most 52"),
     ({"weeks_worked_per_year": 0}, "weeks_worked_per_year must be above 0 and at most 52"),
 ])
 def test_bad_prices_are_a_sentence_naming_the_parameter(change, message):
@@ -128,8 +129,23 @@ def test_bad_prices_are_a_sentence_naming_the_parameter(change, message):
             run()
 
 
+def test_break_even_at_its_edges():
+    assert break_even_fte_years(30_000, 40_000) == 0.75
+    assert break_even_fte_years(0.5, 0.5) == 1  # small sums are still sums
+    assert break_even_fte_years(0.5, 1) == 0.5
+    assert break_even_fte_years(0, 0) == 0  # nothing left to pay: none needed, even at no premium
+    assert break_even_fte_years(-5, 40_000) == 0
+    assert np.isinf(break_even_fte_years(100, 0)) and np.isinf(break_even_fte_years(100, -10))
+
+
+@pytest.mark.parametrize("weeks", [0.5, 52])
+def test_any_working_year_up_to_52_weeks_is_allowed(weeks):
+    assert cover_premium_gbp_per_fte_year(replace(RetentionCosts(), weeks_worked_per_year=weeks)) == pytest.approx(
+        350 * 9 * weeks - (58_808 + 88_744) / 2 * 1.26)
+
+
 def test_an_unknown_role_and_a_negative_fte_are_sentences():
-    with pytest.raises(ValueError, match="role must be one of"):
+    with pytest.raises(ValueError, match=r"role must be one of \('gp_partner', 'salaried_gp', 'practice_nurse'\)"):
         cover_premium_gbp_per_fte_year(role="dentist")
     with pytest.raises(ValueError, match="fte must be 0 or more"):
         cost_of_a_leaver_gbp(fte=-1)

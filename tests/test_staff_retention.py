@@ -151,3 +151,73 @@ def test_records_that_cannot_be_right_are_a_sentence():
         retention_curves(future)
     with pytest.raises(ValueError, match="missing"):
         in_post(SIX.drop(columns="end_date"), CENSUS)
+
+
+def test_the_days_at_the_edges_of_a_year_by_hand():
+    # Year to 30 Sep 2019 starts on 30 Sep 2018. Starting on that day: in post at the start. Leaving on
+    # it: a leaver in the year before, not this one. Leaving on 30 Sep 2019: a leaver this year, not in
+    # post at its end.
+    table = records([
+        ("a", 30, "2018-09-30", None),
+        ("a", 30, "2015-01-01", "2018-09-30"),
+        ("a", 30, "2016-01-01", "2019-09-30"),
+        ("a", 30, "2019-09-30", None),  # starts on the last day: in post at the end only
+    ])
+    last = turnover_and_stability(table, years=2).set_index("year_ending")
+    this_year = last.loc[CENSUS]
+    assert (this_year["headcount_start"], this_year["headcount_end"], this_year["leavers"]) == (2, 2, 1)
+    assert this_year["stability"] == pytest.approx(1 / 2)
+    year_before = last.loc[pd.Timestamp("2018-09-30")]
+    assert (year_before["headcount_end"], year_before["leavers"]) == (2, 1)
+
+
+def test_nobody_in_post_gives_no_rate_rather_than_infinity():
+    # Someone who came and went within the year: turnover has no average headcount to divide by.
+    table = records([("a", 30, "2018-11-01", "2019-02-01"), ("b", 30, "2010-01-01", None)])
+    year = turnover_and_stability(table, years=1, by="role").set_index("role")
+    assert year.loc["a", "leavers"] == 1 and np.isnan(year.loc["a", "turnover"])
+    assert np.isnan(year.loc["a", "stability"])
+    assert year.loc["b", "stability"] == 1  # one person in post, still there: 1 of 1
+
+
+def test_an_end_on_the_start_day_is_allowed_and_a_backwards_one_is_named():
+    same_day = records([("a", 30, "2015-01-01", "2015-01-01")])
+    assert turnover_and_stability(same_day, years=1)["headcount_end"].iloc[0] == 0
+    wrong = records([("a", 30, "2015-01-01", "2014-01-01")] * 4 + [("a", 30, "2015-01-01", None)])
+    with pytest.raises(ValueError, match=r"^records: an end_date falls before its start_date \(staff 0, 1, 2\)$"):
+        turnover_and_stability(wrong)
+
+
+def test_dates_on_the_census_day_are_allowed_and_later_ones_are_not():
+    on_census = records([("a", 30, "2019-09-30", None), ("a", 30, "2010-01-01", "2019-09-30")])
+    assert tenure_table(on_census)["years_in_post"].tolist() == pytest.approx([0, (CENSUS - pd.Timestamp("2010-01-01")).days / 365.25])
+    with pytest.raises(ValueError, match="^records: a start_date or end_date falls after the census date$"):
+        tenure_table(records([("a", 30, "2019-10-01", None)]))
+
+
+def test_one_curve_for_everyone_is_labelled_all_and_numbered_from_zero():
+    curve = retention_curves(SIX, by=None)
+    assert set(curve["group"]) == {"all"}
+    assert list(curve.index) == list(range(len(curve)))
+    by_role = retention_curves(pd.concat([SIX, SIX.assign(role="b")], ignore_index=True))
+    assert list(by_role.index) == list(range(len(by_role)))
+    assert median_tenure_years(SIX, by=None)["group"].tolist() == ["all"]
+
+
+def test_an_age_group_with_nobody_in_it_gets_no_curve():
+    older = records([("a", 55, "2012-01-01", "2014-01-01"), ("a", 60, "2013-01-01", None)])
+    assert set(retention_curves(older, by="age_group_at_start")["group"]) == {"50 and over"}
+    assert median_tenure_years(older, by="age_group_at_start")["group"].tolist() == ["50 and over"]
+
+
+def test_the_records_can_begin_on_another_date():
+    # Someone who started in 2005: if the records begin in 2004, they enter at 0 and are at risk from
+    # the start, so the first leaver at one year is one of three, not one of two.
+    table = records([("a", 30, "2005-01-01", "2014-01-01"), ("a", 30, "2010-01-01", after("2010-01-01", 365)),
+                     ("a", 30, "2011-01-01", None)])
+    early = retention_curves(table, by=None, records_begin="2004-01-01")
+    first = early[np.isclose(early["years"], 365 / 365.25)]
+    assert first["at_risk"].iloc[0] == 3 and first["still_in_post"].iloc[0] == pytest.approx(2 / 3)
+    medians = median_tenure_years(table, by=None, records_begin="2004-01-01")
+    late = median_tenure_years(table, by=None)
+    assert medians["median_years"].iloc[0] != late["median_years"].iloc[0]

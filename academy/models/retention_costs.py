@@ -25,7 +25,8 @@ from academy.models.workforce_projection import (
     GP_ROLES, LEVERS, RetentionLever, Workforce, projection_arrays, with_levers,
 )
 
-__all__ = ["RetentionCosts", "cover_premium_gbp_per_fte_year", "cost_of_a_leaver_gbp", "lever_appraisal"]
+__all__ = ["RetentionCosts", "cover_premium_gbp_per_fte_year", "cost_of_a_leaver_gbp", "lever_appraisal",
+           "break_even_fte_years"]
 
 
 @dataclass(frozen=True)
@@ -126,13 +127,13 @@ def lever_appraisal(workforce: Workforce = Workforce(), levers=None, costs: Rete
                      "gp_fte_years_kept": kept["gp_fte"], "nurse_fte_years_kept": kept["nurse_fte"],
                      "leavers_avoided": gp_avoided + nurse_avoided,
                      "savings_gbp": savings, "net_gbp": savings - cost,
-                     "break_even_fte_years": _break_even(cost - recruitment, premium)})
+                     "break_even_fte_years": break_even_fte_years(cost - recruitment, premium)})
     return pd.DataFrame(rows)
 
 
-def _break_even(cost_gbp: float, premium_gbp: float) -> float:
-    """FTE-years that pay ``cost_gbp`` at ``premium_gbp`` each: 0 if nothing is left to pay, infinite if
-    keeping someone is worth nothing."""
+def break_even_fte_years(cost_gbp: float, premium_gbp: float) -> float:
+    """FTE-years that pay ``cost_gbp`` (£) at ``premium_gbp`` (£ an FTE-year) each: 0 if nothing is left
+    to pay, infinite if keeping someone is worth nothing."""
     if cost_gbp <= 0:
         return 0.0
     return cost_gbp / premium_gbp if premium_gbp > 0 else np.inf
