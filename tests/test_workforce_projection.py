@@ -286,3 +286,17 @@ def test_quantiles_add_the_roles_asked_for_by_hand():
     nurses = fte_quantiles(runs, roles=("practice_nurse",), quantiles=(0.5,))
     assert nurses["q50"].tolist() == [0, 200]
     assert nurses["year"].tolist() == [0, 1]
+
+
+def test_the_defaults_are_ten_years_a_thousand_runs_and_the_cases_seed():
+    assert project_workforce()["year"].max() == 10
+    assert len(gp_fte_needed()) == 11
+    runs = fte_runs()
+    assert runs.shape == (1_000, 11, 3)
+    np.testing.assert_array_equal(runs, fte_runs(seed=2019))
+    assert fte_runs(runs=1).shape == (1, 11, 3)  # one run is allowed
+
+
+def test_a_negative_uncertainty_is_a_sentence():
+    with pytest.raises(ValueError, match="^leaver_rate_uncertainty must be 0 or more"):
+        fte_runs(leaver_rate_uncertainty=-0.1)
