@@ -11,7 +11,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from test_facilitator_notes import subsection, table_rows  # the notes readers both cases share
+from test_facilitator_notes import figures_section, subsection, table_rows  # the notes readers both cases share
 
 from academy.course.checks import number_key
 from academy.models.hospital_flow import Hospital, compare_scenarios, intervention_scenarios, service_loads, simulate_hospital
@@ -28,11 +28,7 @@ MINUS = "\N{MINUS SIGN}"
 
 @pytest.fixture(scope="module")
 def figures() -> str:
-    text = NOTES.read_text()
-    start = text.index("## Figures from the model")
-    rest = text[start + 3:]
-    end = rest.find("\n## ")
-    return rest if end < 0 else rest[:end]
+    return figures_section(NOTES)
 
 
 @pytest.fixture(scope="module")

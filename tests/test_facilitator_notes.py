@@ -14,13 +14,18 @@ from academy.models.shared_back_office import shared_back_office
 NOTES = Path(__file__).resolve().parents[1] / "book" / "facilitator" / "law_firm_scale.md"
 
 
-@pytest.fixture(scope="module")
-def figures() -> str:
-    text = NOTES.read_text()
+def figures_section(notes: Path) -> str:
+    """The "## Figures from the model" section of a case's facilitator notes, up to the next section."""
+    text = notes.read_text()
     start = text.index("## Figures from the model")
     rest = text[start + 3:]
     end = rest.find("\n## ")
     return rest if end < 0 else rest[:end]
+
+
+@pytest.fixture(scope="module")
+def figures() -> str:
+    return figures_section(NOTES)
 
 
 @pytest.fixture(scope="module")

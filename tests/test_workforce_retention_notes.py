@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from test_facilitator_notes import subsection, table_rows  # the notes readers every case shares
+from test_facilitator_notes import figures_section, subsection, table_rows  # the notes readers every case shares
 
 from academy.course.checks import number_key
 from academy.data import load_staff_records
@@ -52,11 +52,7 @@ BUNDLES = {  # the notes' names for the bundles
 
 @pytest.fixture(scope="module")
 def figures() -> str:
-    text = NOTES.read_text()
-    start = text.index("## Figures from the model")
-    rest = text[start + 3:]
-    end = rest.find("\n## ")
-    return rest if end < 0 else rest[:end]
+    return figures_section(NOTES)
 
 
 @pytest.fixture(scope="module")
