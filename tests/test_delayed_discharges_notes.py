@@ -11,7 +11,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from test_facilitator_notes import figures_section, subsection, table_rows  # the notes readers both cases share
+from test_facilitator_notes import figures_section, solutions, subsection, table_rows  # the notes readers both cases share
 
 from academy.course.checks import number_key
 from academy.models.hospital_flow import Hospital, compare_scenarios, intervention_scenarios, service_loads, simulate_hospital
@@ -82,16 +82,6 @@ def february(year, column: str) -> pd.Series:
     """Each simulated year's mean of a daily column over February."""
     daily = year.daily
     return daily[pd.to_datetime(daily["date"]).dt.month == 2].groupby("replication")[column].mean()
-
-
-def solutions(nb) -> dict[str, str]:
-    """The exercise's answers as its source notebook has them: {'q1': '3', 'q3': 'C', ...}."""
-    found = {}
-    for cell in nb.cells:
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
-            match = re.search(r"BEGIN SOLUTION\n(q\d+) = (.+)\n### END SOLUTION", cell.source)
-            found[match[1]] = match[2].strip().strip('"')
-    return found
 
 
 def test_the_year_is_the_models(figures, year):

@@ -14,6 +14,16 @@ from academy.models.shared_back_office import shared_back_office
 NOTES = Path(__file__).resolve().parents[1] / "book" / "facilitator" / "law_firm_scale.md"
 
 
+def solutions(nb) -> dict[str, str]:
+    """The exercise's answers as its source notebook has them: {'q1': '0.84', 'q2': 'B', ...}."""
+    found = {}
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
+            match = re.search(r"BEGIN SOLUTION\n(q\d+) = (.+)\n### END SOLUTION", cell.source)
+            found[match[1]] = match[2].strip().strip('"')
+    return found
+
+
 def figures_section(notes: Path) -> str:
     """The "## Figures from the model" section of a case's facilitator notes, up to the next section."""
     text = notes.read_text()

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from test_facilitator_notes import figures_section, subsection, table_rows  # the notes readers every case shares
+from test_facilitator_notes import figures_section, solutions, subsection, table_rows  # the notes readers every case shares
 
 from academy.course.checks import number_key
 from academy.data import load_staff_records
@@ -104,16 +104,6 @@ def one(value: float) -> str:
 
 def signed(value: float) -> str:
     return f"{value:+.2f}".replace("-", MINUS)
-
-
-def solutions(nb) -> dict[str, str]:
-    """The exercise's answers as its source notebook has them: {'q1': '0.84', 'q2': 'B', ...}."""
-    found = {}
-    for cell in nb.cells:
-        if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution"):
-            match = re.search(r"BEGIN SOLUTION\n(q\d+) = (.+)\n### END SOLUTION", cell.source)
-            found[match[1]] = match[2].strip().strip('"')
-    return found
 
 
 def by_hand_last_year(staff: pd.DataFrame, role: str | None = None) -> dict[str, float]:
