@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: help setup book release test bench mutate lab lock clean browser
+.PHONY: help setup book release test bench mutate lab lock clean browser sandbox
 
 help:
 	@echo "make book   build the published book into _build/html"
@@ -61,10 +61,16 @@ book: release $(LIBRARY_STAMP)
 # Headless Chromium for the browser checks (Debian's package; needs root or sudo).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null; \
 	  else echo "Headless Chromium is not installed: the browser checks will be skipped (sudo apt-get install chromium)"; fi; }
 
-test: $(STAMP) browser
+# The grading sandbox (academy/course/sandbox.py): Debian's bubblewrap; setpriv and prlimit come with util-linux.
+sandbox:
+	@command -v bwrap >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq bubblewrap >/dev/null; \
+	  else echo "bubblewrap is not installed: grading needs it (sudo apt-get install bubblewrap)"; fi; }
+
+test: $(STAMP) browser sandbox
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

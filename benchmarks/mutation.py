@@ -1,30 +1,38 @@
 """Mutation testing: `make mutate` plants small bugs in academy's models, data and widgets and counts
 how many the fast unit tests catch: a surviving mutant is a missing test.
 
-mutmut (configured in pyproject.toml, [tool.mutmut]) copies academy/ and what the tests read into
-mutants/, makes every mutant, and runs the tests that reach each mutated function. This module runs it
-from a clean mutants/ folder (mutmut's cache would keep a survivor's verdict after a test is added),
-then writes the score of each package to benchmarks/results/mutation_score.json and every surviving
-mutant, with the line it changes, to benchmarks/results/mutation_survivors.txt. It exits non-zero when
-a package misses its target.
+mutmut (configured in pyproject.toml, [tool.mutmut]) makes every mutant of a file and runs the tests
+that reach each mutated function. All of academy is over 10,000 mutants, hours on 2 cores, so results
+are kept per file, with a hash of the file's text, in benchmarks/results/mutation_score.json: a run
+mutates only the files that changed since their last result (or that never had one), in a copy of the
+working tree (so mutmut's own configuration can name just those files), and merges what it finds.
+Each package's score adds up the results of its files; the survivors of every file, with the lines they
+change, go to benchmarks/results/mutation_survivors.txt. It exits non-zero when a package misses its
+target or a file has no up-to-date result.
 
-Usage: python benchmarks/mutation.py [--report-only]   (--report-only re-reads the last run in mutants/)
+Usage: python benchmarks/mutation.py [--all] [--report-only] [FILE ...]
+  (no argument: every file whose result is missing or out of date; FILE ...: just those files;
+   --all: every file; --report-only: re-read the committed results without running mutmut)
 
-After adding tests for some survivors, re-check just those mutants (mutmut re-runs the ones named) and
-report again: .venv/bin/mutmut run "academy.models.practice_merger.*" && python benchmarks/mutation.py
---report-only. The targets are judged on a full run, `make mutate`.
+A file's result stands while the file is unchanged: tests added later can only catch more mutants, so
+re-run a file (name it) after adding tests for its survivors.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import fnmatch
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+import tomllib
 from collections import Counter
 from datetime import datetime, timezone
 from importlib.metadata import version
@@ -32,9 +40,6 @@ from pathlib import Path
 
 from run import BIN, RESULTS, ROOT, machine
 
-MUTANTS = ROOT / "mutants"
-LOG = MUTANTS / "mutmut-run.log"
-SOURCES = MUTANTS / "sources-as-mutated.json"  # the code as mutmut copied it, for the survivors' line numbers
 SCORE_FILE = RESULTS / "mutation_score.json"
 SURVIVORS_FILE = RESULTS / "mutation_survivors.txt"
 
@@ -45,39 +50,30 @@ TARGETS = {"academy/models": 0.85, "academy/data": 0.85, "academy/widgets": 0.70
 STATUS = {1: "killed", 3: "killed", 37: "killed",  # a failing test, a pytest internal error, the type checker
           0: "survived", 5: "no_tests", 33: "no_tests", 34: "skipped",
           36: "timeout", 24: "timeout", -24: "timeout", 152: "timeout", 255: "timeout"}
+KINDS = ("killed", "survived", "timeout", "no_tests", "skipped", "other")
 
 
-def run_mutmut() -> float:
-    """Run mutmut from a clean copy; return the wall time in seconds. Exits if mutmut fails."""
-    shutil.rmtree(MUTANTS, ignore_errors=True)
-    MUTANTS.mkdir()
-    SOURCES.write_text(json.dumps({str(p.relative_to(ROOT)): p.read_text() for p in sorted(ROOT.glob("academy/**/*.py"))}))
-    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
-    print("Running mutmut over academy/models, academy/data and academy/widgets (tens of minutes on 2 cores);"
-          f" its log is {LOG.relative_to(ROOT)}", flush=True)
-    start = time.perf_counter()
-    with LOG.open("w") as log:
-        done = subprocess.run([str(BIN / "mutmut"), "run"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    seconds = time.perf_counter() - start
-    if done.returncode != 0:
-        tail = LOG.read_text(errors="replace").replace("\r", "\n").strip().splitlines()[-30:]
-        sys.exit("mutmut failed (are the fast tests passing?):\n" + "\n".join(tail))
-    return seconds
+def config() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]
 
 
-def mutants_by_file() -> dict[Path, dict[str, int | None]]:
-    """Each mutated source file (relative to the repository) and its mutants' exit codes."""
-    found = {}
-    for meta in sorted(MUTANTS.joinpath("academy").rglob("*.py.meta")):
-        source = meta.relative_to(MUTANTS).with_suffix("")
-        found[source] = json.loads(meta.read_text())["exit_code_by_key"]
-    if not found:
-        sys.exit("no mutmut results in mutants/: run `make mutate`")
-    return found
+def mutated_files() -> list[str]:
+    """The files mutmut mutates, as the configuration names them (relative to the repository)."""
+    cfg = config()
+    files = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("academy/**/*.py"))
+    return [f for f in files
+            if any(fnmatch.fnmatch(f, pattern) for pattern in cfg["only_mutate"])
+            and not any(fnmatch.fnmatch(f, pattern) for pattern in cfg.get("do_not_mutate", []))]
 
 
-def package_of(source: Path) -> str:
-    return "/".join(source.parts[:2])
+def text_hash(path: str) -> str:
+    return hashlib.sha256((ROOT / path).read_bytes()).hexdigest()[:16]
+
+
+def load_results() -> dict:
+    if SCORE_FILE.exists():
+        return json.loads(SCORE_FILE.read_text()).get("files", {})
+    return {}
 
 
 def status(exit_code: int | None) -> str:
@@ -86,25 +82,37 @@ def status(exit_code: int | None) -> str:
     return STATUS.get(exit_code, "other")  # suspicious, a crash (segfault), interrupted
 
 
-def scores(found: dict[Path, dict[str, int | None]]) -> dict[str, dict]:
-    """Counts and score per package. Score = (killed + timeout) / (all mutants but skipped), as mutmut's
-    own badge counts it: a mutant no test reaches counts against the score, since it is a missing test."""
-    counts = {package: Counter() for package in TARGETS}
-    for source, codes in found.items():
-        counts.setdefault(package_of(source), Counter()).update(status(code) for code in codes.values())
-    result = {}
-    for package, c in counts.items():
-        total = sum(c.values()) - c["skipped"]
-        score = (c["killed"] + c["timeout"]) / total if total else None
-        target = TARGETS.get(package)
-        result[package] = {
-            "killed": c["killed"], "survived": c["survived"], "timeout": c["timeout"], "no_tests": c["no_tests"],
-            "skipped": c["skipped"], "other": c["other"], "total": total,
-            "score": None if score is None else round(score, 3),
-            "target": target,
-            "met_target": None if target is None else bool(score is not None and score >= target),
-        }
-    return result
+def copy_of_tree(files: list[str]) -> Path:
+    """A copy of the working tree (tracked and new files, none ignored) whose mutmut configuration
+    mutates only ``files``."""
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
+                            check=True, capture_output=True).stdout.decode().split("\0")
+    copy = Path(tempfile.mkdtemp(prefix="mutation-", dir=ROOT.parent if os.access(ROOT.parent, os.W_OK) else None))
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, copy / name)
+    # The repository tests read git's list of files: give the copy its own, of the same files.
+    subprocess.run(["git", "init", "-q"], cwd=copy, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=copy, check=True)
+    pyproject = (copy / "pyproject.toml").read_text()
+    only = "only_mutate = [" + ", ".join(json.dumps(f) for f in files) + "]"
+    (copy / "pyproject.toml").write_text(re.sub(r"^only_mutate = \[.*?\]$", only, pyproject, count=1, flags=re.M))
+    return copy
+
+
+def run_mutmut(copy: Path) -> float:
+    """Run mutmut in the copy; return the wall time in seconds. Exits if mutmut fails."""
+    log = copy / "mutmut-run.log"
+    env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0")
+    start = time.perf_counter()
+    with log.open("w") as out:
+        done = subprocess.run([str(BIN / "mutmut"), "run"], cwd=copy, env=env, stdout=out, stderr=subprocess.STDOUT)
+    seconds = time.perf_counter() - start
+    if done.returncode != 0:
+        tail = log.read_text(errors="replace").replace("\r", "\n").strip().splitlines()[-30:]
+        sys.exit("mutmut failed (are the fast tests passing?):\n" + "\n".join(tail))
+    return seconds
 
 
 def function_of(name: str) -> str:
@@ -115,24 +123,17 @@ def function_of(name: str) -> str:
     return f"{cls}.{function}" if cls else function
 
 
-def source_text(source: Path, _cache: dict = {}) -> str:
-    """The file as mutmut mutated it (the working copy may have changed since), else as it is now."""
-    if not _cache:
-        _cache.update(json.loads(SOURCES.read_text()) if SOURCES.exists() else {"": ""})
-    return _cache.get(str(source)) or (ROOT / source).read_text()
-
-
-def changed_lines(name: str, source: Path) -> list[tuple[int | None, str, str]]:
-    """(line number in the source file, original line, mutated line) for each line the mutant changes."""
-    from mutmut.mutation.diff_apply import get_diff_for_mutant  # reads mutants/, so run from ROOT
+def changed_lines(name: str, source: str, text: str) -> list[list]:
+    """[line number in the source file, original line, mutated line] for each line the mutant changes
+    (run from the folder mutmut ran in: its helpers read mutants/ there)."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
 
     try:
         diff = get_diff_for_mutant(name, path=source).splitlines()
     except Exception as error:  # a mutmut internal changed: still list the survivor
-        return [(None, f"(no diff: {error})", "")]
+        return [[None, f"(no diff: {error})", ""]]
     removed = [line[1:].strip() for line in diff if line.startswith("-") and not line.startswith("---")]
     added = [line[1:].strip() for line in diff if line.startswith("+") and not line.startswith("+++")]
-    text = source_text(source)
     cls, _, function = function_of(name).rpartition(".")
     scope = ast.parse(text)
     if cls:  # a method: look inside its class, as other classes may have a method of the same name
@@ -145,39 +146,76 @@ def changed_lines(name: str, source: Path) -> list[tuple[int | None, str, str]]:
         old = removed[k] if k < len(removed) else ""
         new = added[k] if k < len(added) else ""
         number = next((n for n in range(start, len(lines) + 1) if old and lines[n - 1] == old), None)
-        out.append((number, old, new))
+        out.append([number, old, new])
     return out
 
 
-def write_survivors(found: dict[Path, dict[str, int | None]], result: dict[str, dict]) -> None:
+def results_of_run(copy: Path, files: list[str], seconds: float) -> dict[str, dict]:
+    """Each file's counts and survivors, read from mutmut's results in the copy."""
+    here = os.getcwd()
+    os.chdir(copy)
+    try:
+        found = {}
+        for source in files:
+            meta = copy / "mutants" / f"{source}.meta"
+            codes = json.loads(meta.read_text())["exit_code_by_key"] if meta.exists() else {}
+            counts = Counter(status(code) for code in codes.values())
+            text = (copy / source).read_text()
+            survivors = [{"mutant": name.rpartition(".")[2], "function": function_of(name),
+                          "no_tests": status(code) == "no_tests", "lines": changed_lines(name, source, text)}
+                         for name, code in sorted(codes.items()) if status(code) in ("survived", "no_tests")]
+            found[source] = {"sha256": text_hash(source), **{kind: counts[kind] for kind in KINDS},
+                             "survivors": survivors, "wall_seconds_of_run": round(seconds, 1),
+                             "ran_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        return found
+    finally:
+        os.chdir(here)
+
+
+def scores(files: dict[str, dict]) -> dict[str, dict]:
+    """Counts and score per package. Score = (killed + timeout) / (all mutants but skipped), as mutmut's
+    own badge counts it: a mutant no test reaches counts against the score, since it is a missing test."""
+    counts = {package: Counter() for package in TARGETS}
+    for source, r in files.items():
+        counts.setdefault("/".join(source.split("/")[:2]), Counter()).update({kind: r[kind] for kind in KINDS})
+    result = {}
+    for package, c in counts.items():
+        total = sum(c.values()) - c["skipped"]
+        score = (c["killed"] + c["timeout"]) / total if total else None
+        target = TARGETS.get(package)
+        result[package] = {
+            **{kind: c[kind] for kind in KINDS}, "total": total,
+            "score": None if score is None else round(score, 3),
+            "target": target,
+            "met_target": None if target is None else bool(score is not None and score >= target),
+        }
+    return result
+
+
+def write_survivors(files: dict[str, dict], result: dict[str, dict]) -> None:
     """The mutants the tests did not catch, by package, file and function: each is a test to add (or an
     equivalent mutant, one that cannot change what the code does)."""
-    os.chdir(ROOT)  # mutmut's helpers read mutants/ relative to the working folder
     out = ["Surviving mutants: each is a change to the code that no fast unit test noticed.",
-           "Add a test that fails for it (or, if it cannot change what the code does, leave it).",
-           "Full diff: .venv/bin/mutmut show <name>; browse them all: .venv/bin/mutmut browse (from the",
-           "repository root, after `make mutate`). [no tests] = no selected test calls the function at all.",
-           "Line numbers are those of the code as it was mutated. To re-check survivors after adding tests:",
-           '.venv/bin/mutmut run "academy.models.practice_merger.*" && .venv/bin/python benchmarks/mutation.py --report-only',
+           "Add a test that fails for it (or, if it cannot change what the code does, leave it), then",
+           "re-run that file: .venv/bin/python benchmarks/mutation.py academy/models/practice_merger.py",
+           "[no tests] = no selected test calls the function at all. Line numbers are those of the file as it",
+           "was mutated (its hash is in mutation_score.json).",
            ""]
     for package, r in result.items():
         out.append(f"== {package}: score {r['score']} (target {r['target']}), "
                    f"{r['survived']} survived, {r['no_tests']} not reached by any test")
-        for source, codes in found.items():
-            if package_of(source) != package:
+        for source, found in files.items():
+            if not source.startswith(package + "/") or not found["survivors"]:
                 continue
-            missed = [(name, status(code)) for name, code in codes.items() if status(code) in ("survived", "no_tests")]
-            if missed:
-                out.append(f"  {source}")
+            out.append(f"  {source}")
             by_function: dict[str, list] = {}
-            for name, kind in missed:
-                by_function.setdefault(function_of(name), []).append((name, kind))
+            for survivor in found["survivors"]:
+                by_function.setdefault(survivor["function"], []).append(survivor)
             for function, mutants in by_function.items():
                 out.append(f"    {function}: {len(mutants)}")
-                for name, kind in mutants:
-                    tag = "" if kind == "survived" else " [no tests]"
-                    out.append(f"      {name.rpartition('.')[2]}{tag}")
-                    for number, old, new in changed_lines(name, source):
+                for survivor in mutants:
+                    out.append(f"      {survivor['mutant']}{' [no tests]' if survivor['no_tests'] else ''}")
+                    for number, old, new in survivor["lines"]:
                         out.append(f"        line {number or '?'}: - {old}")
                         out.append(f"        {' ' * len(str(number or '?'))}       + {new}")
         out.append("")
@@ -186,43 +224,55 @@ def write_survivors(found: dict[Path, dict[str, int | None]], result: dict[str, 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--report-only", action="store_true", help="report the last run in mutants/ without running mutmut")
+    parser.add_argument("files", nargs="*", help="files to mutate (default: those without an up-to-date result)")
+    parser.add_argument("--all", action="store_true", help="mutate every file")
+    parser.add_argument("--report-only", action="store_true", help="report the recorded results; run nothing")
     args = parser.parse_args()
-    seconds = None if args.report_only else run_mutmut()
-    found = mutants_by_file()
-    result = scores(found)
+    every = mutated_files()
+    recorded = {f: r for f, r in load_results().items() if f in every}
+    unknown = [f for f in args.files if f not in every]
+    if unknown:
+        sys.exit(f"not among the files mutmut mutates ({', '.join(config()['only_mutate'])}): {', '.join(unknown)}")
+    to_run = every if args.all else args.files or [f for f in every if recorded.get(f, {}).get("sha256") != text_hash(f)]
+    if to_run and not args.report_only:
+        print(f"Mutating {len(to_run)} file(s): {', '.join(to_run)} (minutes to hours on 2 cores)", flush=True)
+        copy = copy_of_tree(to_run)
+        try:
+            seconds = run_mutmut(copy)
+            recorded.update(results_of_run(copy, to_run, seconds))
+        finally:
+            shutil.rmtree(copy, ignore_errors=True)
+        print(f"mutmut took {seconds:.0f} s")
+    files = {f: recorded[f] for f in every if f in recorded}
+    out_of_date = [f for f in every if f not in files or files[f]["sha256"] != text_hash(f)]
+    result = scores(files)
     missed = [p for p, r in result.items() if r["met_target"] is False]
     report = {
         "name": "mutation_score",
         "unit": "share of mutants killed",
         "packages": result,
-        "met_target": not missed,
-        "tests": _test_selection(),
+        "met_target": not missed and not out_of_date,
+        "out_of_date": out_of_date,
+        "tests": config()["pytest_add_cli_args_test_selection"],
         "tool": f"mutmut {version('mutmut')}",
-        "wall_seconds": None if seconds is None else round(seconds, 1),
         "survivors": str(SURVIVORS_FILE.relative_to(ROOT)),
         "machine": machine(),
-        "ran_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "files": files,
     }
     RESULTS.mkdir(parents=True, exist_ok=True)
-    SCORE_FILE.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
-    write_survivors(found, result)
+    SCORE_FILE.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n")
+    write_survivors(files, result)
     for package, r in result.items():
         print(f"{package}: score {r['score']} (target >= {r['target']}): {r['killed']} killed, {r['timeout']} timed out, "
               f"{r['survived']} survived, {r['no_tests']} no tests, of {r['total']}")
-    if seconds is not None:
-        print(f"mutmut took {seconds:.0f} s; surviving mutants are listed in {SURVIVORS_FILE.relative_to(ROOT)}")
+    if out_of_date:
+        print("NO UP-TO-DATE RESULT (run `make mutate`): " + ", ".join(out_of_date))
     if missed:
         print("MUTATION TARGETS MISSED: " + ", ".join(f"{p} {result[p]['score']} < {result[p]['target']}" for p in missed))
+    if missed or out_of_date:
         return 1
-    print("All mutation targets met.")
+    print(f"All mutation targets met; surviving mutants are listed in {SURVIVORS_FILE.relative_to(ROOT)}")
     return 0
-
-
-def _test_selection() -> list[str]:
-    import tomllib
-
-    return tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mutmut"]["pytest_add_cli_args_test_selection"]
 
 
 if __name__ == "__main__":
