@@ -97,6 +97,9 @@ def corpus(root: Path) -> dict[str, str]:
         gc.answered(root, q2='"A"'), "q2-answer",
         "import academy.course.checks as c\nc.hidden_letter = lambda *a, **k: None\nimport importlib\n"
         "importlib.reload = lambda m: m\nq2 = 'A'"))
+    nb = gc.answered(root)
+    nb.cells.insert(gc.cell_index(nb, "q2-checks") + 1, nbformat.v4.new_code_cell("print('\\n'.join(In))"))
+    add("printshistory", "printing the kernel's history, hidden tests and all", nb)
     add("big", "a 10 MB notebook (a large picture in an output)", gc.big_output_notebook(root, 10))
     return kinds
 
@@ -255,3 +258,25 @@ def test_a_second_run_grades_only_what_changed(graded):
     assert outcomes["wrong"].score == FULL
     assert sum(line.endswith("already graded (graded), unchanged since") or line.endswith("already graded (rejected), unchanged since")
                for line in lines) == len(graded["kinds"]) - 1
+
+
+def test_feedback_shows_no_hidden_test_or_solution_whatever_was_printed(graded):
+    from academy.course.cli import nbgrader_api, in_course
+
+    root = graded["root"]
+    with in_course(root):
+        assert nbgrader_api(root).generate_feedback(gc.ASSIGNMENT)["success"]
+    source = nbformat.read(root / "source" / gc.ASSIGNMENT / "tiny.ipynb", as_version=4)
+    secrets = [line.strip() for cell in source.cells for line in cell.source.split("### BEGIN HIDDEN TESTS")[-1]
+               .split("### END HIDDEN TESTS")[0].splitlines() if "BEGIN HIDDEN TESTS" in cell.source and len(line.strip()) > 12]
+    secrets.append("Marking guide")
+    assert len(secrets) >= 6
+    pages = {p.parent.parent.name: p.read_text() for p in (root / "feedback").glob("*/tiny/tiny.html")}
+    assert set(pages) == {d for d, o in graded["outcomes"].items() if o.status == "graded"}
+    history = pages["printshistory"]
+    assert "checks.visible_letter" in history  # the visible checks it printed stay: the delegate can see those
+    for delegate, page in pages.items():
+        import html as html_module
+        text = html_module.unescape(re.sub(r"<[^>]+>", "", page))
+        for secret in secrets:
+            assert secret not in text, (delegate, secret)

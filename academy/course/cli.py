@@ -50,7 +50,8 @@ def in_course(course_root: Path):
 
 
 def nbgrader_api(course_root: Path):
-    """nbgrader's API for the course, configured as its nbgrader_config.py says."""
+    """nbgrader's API for the course, configured as its nbgrader_config.py says, except that feedback
+    never shows hidden tests (academy.course.feedback), whatever the course's own configuration."""
     from nbgrader.apps import NbGrader
     from nbgrader.apps.api import NbGraderAPI
     from traitlets.config import Config
@@ -60,6 +61,12 @@ def nbgrader_api(course_root: Path):
         app.load_config_file()
     config = Config(app.config)
     config.CourseDirectory.root = str(course_root)
+    from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
+    from nbgrader.preprocessors import GetGrades
+
+    from academy.course.feedback import HideHiddenTests
+
+    config.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPreprocessor]
     return NbGraderAPI(config=config)
 
 
@@ -131,7 +138,9 @@ def parse_due(text: str) -> datetime:
 
 def ensure_exchange(api) -> None:
     """Create the exchange folder if it is missing, writable by everyone as nbgrader's docs ask."""
-    root = Path(api.exchange.root if hasattr(api.exchange, "root") else "/usr/local/share/nbgrader/exchange")
+    from nbgrader.exchange.default.exchange import Exchange
+
+    root = Path(api.config.get("Exchange", {}).get("root", Exchange.class_traits()["root"].default()))
     if not root.exists():
         root.mkdir(parents=True)
         root.chmod(0o777)

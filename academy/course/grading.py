@@ -162,8 +162,9 @@ def stage(course: Course, assignment: str, delegate: str) -> subs.Repaired | str
         nbformat.write(repaired.notebook, staged / release.name)
         result.repairs += repaired.repairs
         result.flags += repaired.flags
-    if (submitted / "timestamp.txt").exists():
-        shutil.copy2(submitted / "timestamp.txt", staged / "timestamp.txt")
+    for path in submitted.iterdir():  # timestamp.txt, nbgrader's submission secret, the delegate's other files
+        if path.is_file() and path.suffix != ".ipynb" and path.stat().st_size <= subs.MAX_NOTEBOOK_BYTES:
+            shutil.copy2(path, staged / path.name)
     return result
 
 

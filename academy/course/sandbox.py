@@ -81,10 +81,15 @@ def check_available() -> None:
         raise SandboxUnavailable(
             "Grading runs each delegate's code as an unprivileged user, which only root can arrange: run "
             "`sudo academy grade ...` on the course machine (or, for notebooks you trust, --no-sandbox).")
-    missing = [tool for tool in ("bwrap", "setpriv", "prlimit", "useradd") if shutil.which(tool) is None]
+    missing = [tool for tool in ("bwrap", "setpriv", "prlimit", "useradd") if tool_path(tool) is None]
     if missing:
         raise SandboxUnavailable(f"Grading needs {', '.join(missing)}: install Debian's bubblewrap and util-linux "
                                  "(sudo apt-get install bubblewrap), or run `make test` once, which installs them.")
+
+
+def tool_path(name: str) -> str | None:
+    """Where a system tool is, looking in the system folders too (useradd is in /usr/sbin, often not on PATH)."""
+    return shutil.which(name, path=os.pathsep.join([os.environ.get("PATH", ""), "/usr/sbin", "/usr/bin", "/sbin", "/bin"]))
 
 
 def grader_user(slot: int) -> pwd.struct_passwd:
@@ -94,7 +99,7 @@ def grader_user(slot: int) -> pwd.struct_passwd:
     try:
         return pwd.getpwnam(name)
     except KeyError:
-        subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
+        subprocess.run([tool_path("useradd") or "useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
                         "--shell", "/usr/sbin/nologin", "--user-group", name], check=True, capture_output=True)
         return pwd.getpwnam(name)
 
