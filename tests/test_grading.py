@@ -280,3 +280,33 @@ def test_feedback_shows_no_hidden_test_or_solution_whatever_was_printed(graded):
         text = html_module.unescape(re.sub(r"<[^>]+>", "", page))
         for secret in secrets:
             assert secret not in text, (delegate, secret)
+
+
+def test_a_batch_killed_half_way_loses_nothing_and_counts_nothing_twice(tmp_path):
+    root = gc.make_course(tmp_path / "course")
+    answers = {"d1": ("0.84", '"B"'), "d2": ("0.16", '"B"'), "d3": ("0.84", '"A"'), "d4": ("0.5", '"C"'),
+               "d5": ("0.84", '"B"')}
+    for delegate, (q1, q2) in answers.items():
+        gc.submit(root, delegate, gc.answered(root, q1=q1, q2=q2))
+    expected = {"d1": 5, "d2": 3, "d3": 2, "d4": 0, "d5": 5}
+    command = [str(gc.BIN / "academy"), "grade", gc.ASSIGNMENT, "--course", str(root)]
+    batch = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    outcomes = root / ".academy" / "outcomes" / f"{gc.ASSIGNMENT}.json"
+    deadline = time.monotonic() + 120
+    while not (outcomes.exists() and len(json.loads(outcomes.read_text())) >= 2) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    batch.kill()  # as a power cut or a Ctrl-C would, mid-batch
+    batch.wait()
+    first = json.loads(outcomes.read_text())
+    assert 2 <= len(first) < len(answers)
+    time.sleep(0.5)
+    leftover = subprocess.run(["pgrep", "-f", f"academy.course.grading --course {root}"], capture_output=True, text=True)
+    assert leftover.stdout == "", "a worker kept grading after the batch was killed"
+
+    again = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    assert again.count(": already graded") == len(first)
+    final = read_outcomes(load_course(root), gc.ASSIGNMENT)
+    assert {d: o.score for d, o in final.items()} == expected
+    with sqlite3.connect(root / "gradebook.db") as db:
+        counted = db.execute("SELECT student_id, COUNT(*) FROM submitted_assignment GROUP BY student_id").fetchall()
+    assert sorted(counted) == [(d, 1) for d in sorted(answers)]

@@ -22,6 +22,7 @@ module decides what it is given and how it runs:
 from __future__ import annotations
 
 import argparse
+import ctypes
 import fcntl
 import hashlib
 import json
@@ -198,6 +199,12 @@ def what_stopped(folder: Path, cell_seconds: int) -> list[str]:
     return notes
 
 
+def _die_with_parent() -> None:
+    """In a worker, before it starts: ask Linux to kill it if the grader dies (a killed batch leaves no
+    worker grading on its own; its sandboxed kernel dies with it)."""
+    ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def grade_assignment(course: Course, assignment: str, *, workers: int = 2, sandbox: bool = True,
                      cell_seconds: int = 60, notebook_seconds: int = 600, force: bool = False,
                      progress: Callable[[str], None] = print) -> dict[str, Outcome]:
@@ -254,7 +261,8 @@ def grade_assignment(course: Course, assignment: str, *, workers: int = 2, sandb
                        "--assignment", assignment, "--delegate", delegate, "--slot", str(slot),
                        "--cell-seconds", str(cell_seconds)] + ([] if sandbox else ["--no-sandbox"])
             with log.open("w") as out:
-                process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+                process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+                                           preexec_fn=_die_with_parent)
             running[slot] = (process, outcome, started, log)
         time.sleep(0.05)
         for slot, (process, outcome, started, log) in list(running.items()):
