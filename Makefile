@@ -24,7 +24,15 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (academy)" >/dev/null
 	touch $(STAMP)
 
-setup: $(STAMP)
+# nbgrader reads its settings from the folder it works in and from Jupyter's configuration folders; the
+# Assignments tab changes folder between the two, so the kit's settings (nbgrader_config.py) are also
+# loaded from the virtualenv's configuration folder.
+LAB_CONFIG := $(VENV)/etc/jupyter/nbgrader_config.py
+$(LAB_CONFIG): $(STAMP)
+	mkdir -p $(dir $@)
+	printf 'c = get_config()  # noqa: F821 (written by make: the kit'"'"'s settings for the Assignments tab)\nload_subconfig("%s/nbgrader_config.py")\n' "$(CURDIR)" > $@
+
+setup: $(STAMP) $(LAB_CONFIG)
 
 # The tests and benchmarks run these targets too (tests/conftest.py, benchmarks/run.py), from inside the
 # virtualenv: they pass SETUP= (nothing to set up) and BIN=<their python's bin/>, and BUILD_DIR=<folder>
@@ -70,7 +78,7 @@ sandbox:
 	  if [ "$$(id -u)" = 0 ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq bubblewrap >/dev/null; \
 	  else echo "bubblewrap is not installed: grading needs it (sudo apt-get install bubblewrap)"; fi; }
 
-test: $(STAMP) browser sandbox
+test: $(STAMP) $(LAB_CONFIG) browser sandbox
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -81,7 +89,9 @@ bench: $(STAMP)
 mutate: $(STAMP)
 	$(BIN)/python benchmarks/mutation.py
 
-lab: $(STAMP)
+# The exchange folder JupyterLab's Assignments tab reads (nbgrader_config.py), unless PCIA_EXCHANGE names another.
+lab: $(STAMP) $(LAB_CONFIG)
+	mkdir -p $${PCIA_EXCHANGE:-.exchange} && chmod 777 $${PCIA_EXCHANGE:-.exchange}
 	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)
 
 # Regenerate the pinned lock file from pyproject.toml (needs uv: pip install uv).

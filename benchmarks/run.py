@@ -3,7 +3,7 @@
 Each result: name, unit, median, p95 (where there are repeated samples), target, whether it met the
 target, the number of samples, the machine (cores, Python version, platform) and when it ran.
 Exits non-zero, naming them, if any figure misses its target.
-Usage: python benchmarks/run.py [--only explorer|model|book|workforce]
+Usage: python benchmarks/run.py [--only explorer|model|book|workforce|grading]
 (--only workforce: the workforce-retention projection and its two explorers alone; they also run with
 the explorer and model groups.)
 """
@@ -259,7 +259,7 @@ def summary() -> int:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["explorer", "model", "book", "workforce"])
+    parser.add_argument("--only", choices=["explorer", "model", "book", "workforce", "grading"])
     args = parser.parse_args()
     if args.only in (None, "explorer"):
         bench_explorers()
@@ -271,4 +271,8 @@ if __name__ == "__main__":
         bench_workforce_explorers()
     if args.only in (None, "book"):
         bench_book()
+    if args.only in (None, "grading"):
+        from grading import bench_grading  # benchmarks/grading.py: academy grade against nbgrader autograde
+
+        bench_grading()
     sys.exit(summary())

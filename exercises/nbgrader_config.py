@@ -24,6 +24,7 @@ Only ``source/`` and this file belong in the repository; ``.gitignore`` keeps th
 ``*.db`` in this folder, out of it.
 """
 
+import os
 from pathlib import Path
 
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
@@ -76,9 +77,10 @@ c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPre
 # Timestamps of fetches and submissions in UK time (deadlines are set in UK time).
 c.Exchange.timezone = "Europe/London"
 
-# The filesystem exchange, for a course machine or JupyterHub: nbgrader 0.9's default is
-# /usr/local/share/nbgrader/exchange, which must exist and be writable by everyone (chmod 777) before
-# `nbgrader release_assignment`; set c.Exchange.root here to use another folder. If every delegate works
-# under one Unix account, uncomment the next line, and submit with --student=<delegate id>
-# (nbgrader's exchange checks that a submission belongs to the user who collects it):
+# The filesystem exchange through which delegates fetch and submit: on one machine a folder in the kit
+# (made by `make lab`), where JupyterLab's Assignments tab looks too (../nbgrader_config.py); on a course
+# machine or hub, one folder all users share, writable by everyone, named by PCIA_EXCHANGE.
+# If every delegate works under one Unix account, uncomment the next line, and submit with
+# --student=<delegate id> (nbgrader's exchange checks that a submission belongs to the user who collects it):
 # c.ExchangeCollect.check_owner = False
+c.Exchange.root = os.environ.get("PCIA_EXCHANGE", str(COURSE_ROOT.parent / ".exchange"))

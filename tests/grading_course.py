@@ -68,14 +68,14 @@ def source_notebook() -> nbformat.NotebookNode:
     return notebook
 
 
-def make_course(root: Path, exchange: Path | None = None, generate: bool = True) -> Path:
+def make_course(root: Path, exchange: Path | None = None, generate: bool = True, course_id: str = "pcia-test") -> Path:
     """A course folder at ``root`` with the assignment generated (and recorded in its gradebook), and
     its exchange at ``exchange`` if given."""
     (root / "source" / ASSIGNMENT).mkdir(parents=True)
     nbformat.write(source_notebook(), root / "source" / ASSIGNMENT / f"{ASSIGNMENT}.ipynb")
     (root / "nbgrader_config.py").write_text(
         "c = get_config()\n"
-        "c.CourseDirectory.course_id = 'pcia-test'\n"
+        f"c.CourseDirectory.course_id = '{course_id}'\n"
         f"c.CourseDirectory.db_url = 'sqlite:///{root / 'gradebook.db'}'\n"
         "c.Execute.timeout = 60\n"
         + (f"c.Exchange.root = '{exchange}'\n" if exchange else ""))
