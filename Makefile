@@ -25,12 +25,12 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 # nbgrader reads its settings from the folder it works in and from Jupyter's configuration folders; the
-# Assignments tab changes folder between the two, so the kit's settings (nbgrader_config.py) are also
-# loaded from the virtualenv's configuration folder.
+# Assignments tab changes folder between the two, so the kit's exchange settings (exchange_config.py) are
+# also loaded from the virtualenv's configuration folder.
 LAB_CONFIG := $(VENV)/etc/jupyter/nbgrader_config.py
 $(LAB_CONFIG): $(STAMP)
 	mkdir -p $(dir $@)
-	printf 'c = get_config()  # noqa: F821 (written by make: the kit'"'"'s settings for the Assignments tab)\nload_subconfig("%s/nbgrader_config.py")\n' "$(CURDIR)" > $@
+	printf 'c = get_config()  # noqa: F821 (written by make: the kit'"'"'s exchange, for the Assignments tab)\nload_subconfig("%s/exchange_config.py")\n' "$(CURDIR)" > $@
 
 setup: $(STAMP) $(LAB_CONFIG)
 

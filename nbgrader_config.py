@@ -1,21 +1,9 @@
-"""nbgrader settings for JupyterLab started from the kit's folder (`make lab`): its Assignments tab.
+"""nbgrader settings for JupyterLab started in the kit's folder (`make lab`): formgrader grades the kit's
+own course (exercises/, with its gradebook), and the Assignments tab uses the kit's exchange."""
 
-JupyterLab's assignment list (nbgrader's extension) reads this file from the folder it serves. Without
-it the tab says "Error fetching courses": nbgrader's default exchange, /usr/local/share/nbgrader/exchange,
-does not exist on a new machine. On one machine the exchange is a folder in the kit, made by `make lab`;
-fetched assignments go to my_assignments/ (git ignores both). A course machine or hub shares one
-exchange between its users: set PCIA_EXCHANGE to it (exercises/nbgrader_config.py reads the same
-variable, so `academy release` puts assignments where this tab looks).
-"""
-
-import os
 from pathlib import Path
 
-c = get_config()  # noqa: F821 (nbgrader provides get_config when it reads this file)
-
+c = get_config()  # noqa: F821 (nbgrader provides get_config and load_subconfig when it reads this file)
 KIT = Path(__file__).resolve().parent
-c.CourseDirectory.course_id = "pcia"
-c.Exchange.root = os.environ.get("PCIA_EXCHANGE", str(KIT / ".exchange"))
-c.Exchange.assignment_dir = os.environ.get("PCIA_MY_ASSIGNMENTS", str(KIT / "my_assignments"))
-# The tab changes into this folder before it lists anything: make it if it is missing.
-Path(c.Exchange.assignment_dir).mkdir(parents=True, exist_ok=True)
+load_subconfig(str(KIT / "exercises" / "nbgrader_config.py"))  # noqa: F821
+load_subconfig(str(KIT / "exchange_config.py"))  # noqa: F821

@@ -78,7 +78,7 @@ c.GenerateFeedback.preprocessors = [GetGrades, HideHiddenTests, CSSHTMLHeaderPre
 c.Exchange.timezone = "Europe/London"
 
 # The filesystem exchange through which delegates fetch and submit: on one machine a folder in the kit
-# (made by `make lab`), where JupyterLab's Assignments tab looks too (../nbgrader_config.py); on a course
+# (made by `make lab`), where JupyterLab's Assignments tab looks too (../exchange_config.py); on a course
 # machine or hub, one folder all users share, writable by everyone, named by PCIA_EXCHANGE.
 # If every delegate works under one Unix account, uncomment the next line, and submit with
 # --student=<delegate id> (nbgrader's exchange checks that a submission belongs to the user who collects it):

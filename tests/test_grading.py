@@ -310,3 +310,14 @@ def test_a_batch_killed_half_way_loses_nothing_and_counts_nothing_twice(tmp_path
     with sqlite3.connect(root / "gradebook.db") as db:
         counted = db.execute("SELECT student_id, COUNT(*) FROM submitted_assignment GROUP BY student_id").fetchall()
     assert sorted(counted) == [(d, 1) for d in sorted(answers)]
+
+
+def test_the_marker_reads_the_marking_guide_beside_each_written_answer(graded):
+    path = graded["root"] / "autograded" / "good" / gc.ASSIGNMENT / "tiny.ipynb"
+    cells = nbformat.read(path, as_version=4).cells
+    answer = next(i for i, c in enumerate(cells) if c.metadata.get("nbgrader", {}).get("grade_id") == "q3-answer")
+    assert cells[answer].source.startswith("Stability follows")  # the delegate's answer
+    guide = cells[answer + 1]
+    assert guide.cell_type == "markdown" and "the stability follows the people in post at the start" in guide.source
+    assert "BEGIN SOLUTION" not in guide.source
+    assert sum("marking guide" in c.source for c in cells) == 1  # only the written answer has one

@@ -6,6 +6,7 @@ very lines that check the answer, and tracebacks that quote them. ``HideHiddenTe
 ``nbgrader generate_feedback`` exports each notebook (``exercises/nbgrader_config.py`` adds it, and
 ``academy feedback`` adds it for any course). It
 
+- removes the marking guides put beside written answers for the marker in formgrader;
 - removes the hidden-test region from every check cell's code, as the release does;
 - shortens each error in a check cell to its last line (for example ``AssertionError: leverage is
   not ...``), so the delegate reads the message the check was written to teach with, never the code
@@ -27,6 +28,8 @@ class HideHiddenTests(ClearHiddenTests):
     """Remove hidden tests, and anything that would quote them, from a notebook's feedback."""
 
     def preprocess(self, nb, resources):
+        # The marking guides grading puts beside written answers, for formgrader (grading.py), are the marker's.
+        nb.cells = [cell for cell in nb.cells if not cell.metadata.get("academy", {}).get("rubric")]
         self._hidden = set()
         for cell in nb.cells:
             inside = False

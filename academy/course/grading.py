@@ -96,7 +96,7 @@ def load_course(root: Path) -> Course:
         cd = app.config.get("CourseDirectory", {})
     finally:
         os.chdir(here)
-    return Course(root=Path(cd.get("root", root)), db_url=cd.get("db_url", f"sqlite:///{root / 'gradebook.db'}"),
+    return Course(root=root, db_url=cd.get("db_url", f"sqlite:///{root / 'gradebook.db'}"),
                   course_id=cd.get("course_id", "course"), source=cd.get("source_directory", "source"),
                   release=cd.get("release_directory", "release"), submitted=cd.get("submitted_directory", "submitted"),
                   autograded=cd.get("autograded_directory", "autograded"), feedback=cd.get("feedback_directory", "feedback"))
@@ -335,7 +335,41 @@ def grade_one(course_root: Path, assignment: str, delegate: str, slot: int, cell
     if not result.get("success"):
         print(result.get("error", "nbgrader failed").strip().splitlines()[-1] if result.get("error") else "nbgrader failed")
         return 1
+    for path in sorted((course.root / course.autograded / delegate / assignment).glob("*.ipynb")):
+        add_marking_guides(path, course.root / course.source / assignment / path.name)
     return 0
+
+
+RUBRIC = {"academy": {"rubric": True}}  # the mark of a marking-guide cell: feedback drops it (feedback.py)
+
+
+def add_marking_guides(autograded: Path, source: Path) -> None:
+    """Put each written answer's marking guide (its solution in the source notebook) in a cell just after
+    the delegate's answer, so a marker in formgrader reads the two side by side. Feedback leaves them out."""
+    if not source.exists():
+        return
+    guides = {}
+    for cell in nbformat.read(source, as_version=4).cells:
+        info = cell.metadata.get("nbgrader", {})
+        if info.get("solution") and info.get("grade") and info.get("grade_id"):
+            text = "\n".join(line for line in cell.source.splitlines() if "BEGIN SOLUTION" not in line
+                             and "END SOLUTION" not in line).strip()
+            guides[info["grade_id"]] = text
+    notebook = nbformat.read(autograded, as_version=4)
+    cells = []
+    for cell in notebook.cells:
+        if cell.metadata.get("academy", {}).get("rubric"):
+            continue  # an earlier run's guide
+        cells.append(cell)
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid in guides:
+            cells.append(nbformat.v4.new_markdown_cell(
+                f"**For the marker: the marking guide for {gid}** (not shown to the delegate)\n\n{guides[gid]}",
+                metadata=dict(RUBRIC)))
+    notebook.cells = cells
+    autograded.chmod(0o644)
+    nbformat.write(notebook, autograded)
+    autograded.chmod(0o444)  # as nbgrader leaves it
 
 
 def main(argv: list[str] | None = None) -> int:
