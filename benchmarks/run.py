@@ -274,5 +274,5 @@ if __name__ == "__main__":
     if args.only in (None, "grading"):
         from grading import bench_grading  # benchmarks/grading.py: academy grade against nbgrader autograde
 
-        bench_grading()
+        bench_grading(record)
     sys.exit(summary())

@@ -241,56 +241,55 @@ def grade_assignment(course: Course, assignment: str, *, workers: int = 2, sandb
         progress(f"  {outcome.delegate}: {outcome.status}{score}{extra}")
 
     queue = list(todo)
-    running: dict[int, tuple] = {}  # slot -> (process, outcome, started, log)
-    free = list(range(1, workers + 1))
-    while queue or running:
-        while queue and free:
-            delegate, mark = queue.pop(0)
-            started = time.perf_counter()
-            staged = stage(course, assignment, delegate)
-            if isinstance(staged, str):
-                finish(Outcome(delegate, assignment, "rejected", 0.0, None, staged, fingerprint=mark,
-                               seconds=round(time.perf_counter() - started, 2), graded_at=_now()))
-                continue
-            slot = free.pop(0)
-            outcome = Outcome(delegate, assignment, "graded", repairs=staged.repairs, flags=staged.flags,
-                              fingerprint=mark)
-            log = (course.state / "logs" / assignment / f"{delegate}.log")
-            log.parent.mkdir(parents=True, exist_ok=True)
-            command = [sys.executable, "-m", "academy.course.grading", "--course", str(course.root),
-                       "--assignment", assignment, "--delegate", delegate, "--slot", str(slot),
-                       "--cell-seconds", str(cell_seconds)] + ([] if sandbox else ["--no-sandbox"])
-            with log.open("w") as out:
-                process = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-                                           preexec_fn=_die_with_parent)
-            running[slot] = (process, outcome, started, log)
-        time.sleep(0.05)
-        for slot, (process, outcome, started, log) in list(running.items()):
-            elapsed = time.perf_counter() - started
-            code = process.poll()
-            if code is None and elapsed < notebook_seconds:
-                continue
-            if code is None:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-                outcome.status, outcome.score = "failed", 0.0
-                outcome.reason = (f"grading stopped after {notebook_seconds / 60:g} minutes: the notebook never "
-                                  "finished running (an endless loop?)")
-            elif code != 0:
-                outcome.status, outcome.score = "failed", 0.0
-                lines = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
-                outcome.reason = "nbgrader could not grade it: " + (lines[-1][:300] if lines else f"exit code {code}")
-            else:
-                outcome.__dict__.update(read_grade(course, assignment, outcome.delegate))
-                outcome.status = "late" if outcome.seconds_late > 0 else "graded"
-                notes = [f"submitted {outcome.seconds_late / 3600:.1f} hours after the deadline"] if outcome.status == "late" else []
-                notes += what_stopped(course.root / course.autograded / outcome.delegate / assignment, cell_seconds)
-                outcome.reason = "; ".join(notes)
-            outcome.seconds = round(elapsed, 2)
-            outcome.graded_at = _now()
-            del running[slot]
-            free.append(slot)
-            finish(outcome)
+    workers_by_slot: dict[int, Worker] = {}
+    jobs: dict[int, tuple[Outcome, float]] = {}  # slot -> (the outcome being graded, when it started)
+    try:
+        while queue or jobs:
+            for slot in range(1, workers + 1):
+                while queue and slot not in jobs:
+                    delegate, mark = queue.pop(0)
+                    started = time.perf_counter()
+                    staged = stage(course, assignment, delegate)
+                    if isinstance(staged, str):
+                        finish(Outcome(delegate, assignment, "rejected", 0.0, None, staged, fingerprint=mark,
+                                       seconds=round(time.perf_counter() - started, 2), graded_at=_now()))
+                        shutil.rmtree(course.root / course.autograded / delegate / assignment, ignore_errors=True)
+                        continue
+                    if slot not in workers_by_slot:
+                        workers_by_slot[slot] = Worker(course, assignment, slot, cell_seconds, sandbox)
+                    workers_by_slot[slot].send(delegate)
+                    jobs[slot] = (Outcome(delegate, assignment, "graded", repairs=staged.repairs, flags=staged.flags,
+                                          fingerprint=mark), started)
+            time.sleep(0.02)
+            for slot, (outcome, started) in list(jobs.items()):
+                worker = workers_by_slot[slot]
+                elapsed = time.perf_counter() - started
+                reply = worker.reply()
+                if reply is None and elapsed < notebook_seconds and worker.alive():
+                    continue
+                if reply is None:  # stopped for taking too long, or the worker died: a new one takes the slot
+                    worker.stop()
+                    del workers_by_slot[slot]
+                    outcome.status, outcome.score = "failed", 0.0
+                    outcome.reason = (f"grading stopped after {notebook_seconds / 60:g} minutes: the notebook never "
+                                      "finished running (an endless loop?)" if elapsed >= notebook_seconds else
+                                      "the grading process stopped: " + worker.last_words())
+                elif not reply["ok"]:
+                    outcome.status, outcome.score = "failed", 0.0
+                    outcome.reason = "nbgrader could not grade it: " + reply["error"][:300]
+                else:
+                    outcome.__dict__.update(reply["grade"])
+                    outcome.status = "late" if outcome.seconds_late > 0 else "graded"
+                    notes = [f"submitted {outcome.seconds_late / 3600:.1f} hours after the deadline"] if outcome.status == "late" else []
+                    notes += what_stopped(course.root / course.autograded / outcome.delegate / assignment, cell_seconds)
+                    outcome.reason = "; ".join(notes)
+                outcome.seconds = round(elapsed, 2)
+                outcome.graded_at = _now()
+                del jobs[slot]
+                finish(outcome)
+    finally:
+        for worker in workers_by_slot.values():
+            worker.stop()
     counts = {}
     for delegate in delegates:
         counts[outcomes[delegate].status] = counts.get(outcomes[delegate].status, 0) + 1
@@ -300,10 +299,74 @@ def grade_assignment(course: Course, assignment: str, *, workers: int = 2, sandb
     return {d: outcomes[d] for d in delegates}
 
 
-# The worker: one submission, in its own process -------------------------------------------------------
+# The workers: a process per grading slot, grading one submission after another ------------------------
 
-def grade_one(course_root: Path, assignment: str, delegate: str, slot: int, cell_seconds: int, sandbox: bool) -> int:
-    """Autograde one staged submission with nbgrader (called in a fresh process by grade_assignment)."""
+class Worker:
+    """A grading process for one slot (``python -m academy.course.grading --serve``): it is sent a
+    delegate id per line and answers a line of JSON per submission. Starting nbgrader takes seconds,
+    so a worker grades one submission after another; the delegate's code runs in a new sandboxed kernel
+    each time, never in the worker. If the grader dies, Linux stops the worker too."""
+
+    def __init__(self, course: Course, assignment: str, slot: int, cell_seconds: int, sandbox: bool):
+        self.log = course.state / "logs" / assignment / f"worker-{slot}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
+        command = [sys.executable, "-m", "academy.course.grading", "--course", str(course.root),
+                   "--assignment", assignment, "--slot", str(slot), "--cell-seconds", str(cell_seconds), "--serve"]
+        with self.log.open("a") as log:
+            self.process = subprocess.Popen(command + ([] if sandbox else ["--no-sandbox"]), stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1,
+                                            start_new_session=True, preexec_fn=_die_with_parent)
+        os.set_blocking(self.process.stdout.fileno(), False)
+        self._pending = ""
+
+    def send(self, delegate: str) -> None:
+        self.process.stdin.write(delegate + "\n")
+        self.process.stdin.flush()
+
+    def reply(self) -> dict | None:
+        """The answer for the submission sent, once the worker has given it."""
+        try:
+            self._pending += self.process.stdout.read() or ""
+        except (BlockingIOError, TypeError):
+            pass
+        if "\n" not in self._pending:
+            return None
+        line, self._pending = self._pending.split("\n", 1)
+        return json.loads(line)
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def last_words(self) -> str:
+        lines = [line for line in self.log.read_text(errors="replace").splitlines() if line.strip()]
+        return lines[-1][:300] if lines else f"exit code {self.process.returncode}"
+
+    def stop(self) -> None:
+        if self.alive():
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait()
+
+
+def serve(course_root: Path, assignment: str, slot: int, cell_seconds: int, sandbox: bool) -> int:
+    """The worker's loop: grade each delegate id read from stdin, answer each with a line of JSON."""
+    answers = os.fdopen(os.dup(1), "w", buffering=1)
+    os.dup2(2, 1)  # whatever else prints (nbgrader, a kernel starting) goes to the log, not the answers
+    course = load_course(course_root)
+    for line in sys.stdin:
+        delegate = line.strip()
+        try:
+            ok, error = grade_one(course_root, assignment, delegate, slot, cell_seconds, sandbox)
+            reply = {"delegate": delegate, "ok": ok, "error": error,
+                     "grade": read_grade(course, assignment, delegate) if ok else {}}
+        except Exception as crash:  # noqa: BLE001 (one submission's failure must not stop the slot)
+            reply = {"delegate": delegate, "ok": False, "error": f"{type(crash).__name__}: {crash}", "grade": {}}
+        answers.write(json.dumps(reply) + "\n")
+    return 0
+
+
+def grade_one(course_root: Path, assignment: str, delegate: str, slot: int, cell_seconds: int,
+              sandbox: bool) -> tuple[bool, str]:
+    """Autograde one staged submission with nbgrader; return whether it worked, and if not, why."""
     from nbgrader.apps import NbGrader
     from nbgrader.apps.api import NbGraderAPI
     from nbgrader.converters import Autograde
@@ -331,13 +394,14 @@ def grade_one(course_root: Path, assignment: str, delegate: str, slot: int, cell
         config.SandboxedKernelManager.work_folder = str(course.state / "staging" / delegate / assignment)
     api = NbGraderAPI(config=config)
     result = api.autograde(assignment, delegate, force=True, create=True)
-    print(result.get("log", ""))
+    log = course.state / "logs" / assignment / f"{delegate}.log"
+    log.write_text(result.get("log", "") + (result.get("error") or ""))
     if not result.get("success"):
-        print(result.get("error", "nbgrader failed").strip().splitlines()[-1] if result.get("error") else "nbgrader failed")
-        return 1
+        lines = (result.get("error") or result.get("log") or "nbgrader failed").strip().splitlines()
+        return False, lines[-1] if lines else "nbgrader failed"
     for path in sorted((course.root / course.autograded / delegate / assignment).glob("*.ipynb")):
         add_marking_guides(path, course.root / course.source / assignment / path.name)
-    return 0
+    return True, ""
 
 
 RUBRIC = {"academy": {"rubric": True}}  # the mark of a marking-guide cell: feedback drops it (feedback.py)
@@ -373,15 +437,16 @@ def add_marking_guides(autograded: Path, source: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Grade one staged submission (used by `academy grade`).")
+    parser = argparse.ArgumentParser(description="A grading worker (started by `academy grade`): grades the "
+                                                 "staged submission of each delegate id it reads.")
     parser.add_argument("--course", type=Path, required=True)
     parser.add_argument("--assignment", required=True)
-    parser.add_argument("--delegate", required=True)
     parser.add_argument("--slot", type=int, default=1)
     parser.add_argument("--cell-seconds", type=int, default=60)
     parser.add_argument("--no-sandbox", action="store_true")
+    parser.add_argument("--serve", action="store_true", help="read delegate ids from stdin (the only mode)")
     args = parser.parse_args(argv)
-    return grade_one(args.course, args.assignment, args.delegate, args.slot, args.cell_seconds, not args.no_sandbox)
+    return serve(args.course, args.assignment, args.slot, args.cell_seconds, not args.no_sandbox)
 
 
 if __name__ == "__main__":
