@@ -100,6 +100,9 @@ def corpus(root: Path) -> dict[str, str]:
     nb = gc.answered(root)
     nb.cells.insert(gc.cell_index(nb, "q2-checks") + 1, nbformat.v4.new_code_cell("print('\\n'.join(In))"))
     add("printshistory", "printing the kernel's history, hidden tests and all", nb)
+    add("diskfill", "writing 200 MB of files", gc.with_cell_source(
+        gc.answered(root), "q1-answer",
+        "q1 = 0.84\nfor n in range(20):\n    with open(f'junk{n}.bin', 'wb') as f:\n        f.write(b'x' * 10_000_000)"))
     add("big", "a 10 MB notebook (a large picture in an output)", gc.big_output_notebook(root, 10))
     return kinds
 
@@ -193,6 +196,7 @@ def test_a_deleted_check_does_not_pass_silently(graded):
     ("raisetop", None),
     ("readsecrets", None),
     ("writes", None),
+    ("diskfill", None),
     ("big", None),
 ])
 def test_hostile_code_costs_only_the_question_it_is_in(graded, delegate, lost):
@@ -227,6 +231,7 @@ def test_delegates_code_cannot_read_or_change_what_is_not_theirs(graded):
     after = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (root / "submitted").rglob("*") if p.is_file()}
     assert after == graded["before"]
     assert hashlib.sha256((root / "source" / gc.ASSIGNMENT / "tiny.ipynb").read_bytes()).hexdigest() == graded["source_before"]
+    assert not list(root.rglob("junk*.bin"))  # what a kernel writes stays in its sandbox, and goes with it
     with sqlite3.connect(root / "gradebook.db") as db:  # the gradebook is still a sound SQLite file
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
