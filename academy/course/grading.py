@@ -192,8 +192,8 @@ def what_stopped(folder: Path, cell_seconds: int) -> list[str]:
             names = {o.get("ename") for o in cell.get("outputs", []) if o.get("output_type") == "error"}
             gid = cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") or f"cell {number}"
             if "KernelStopped" in names:
-                notes.append(f"the kernel stopped at {gid}: " + next(o["evalue"] for o in cell.outputs if o.get("ename") == "KernelStopped")
-                             + "; the checks after it score nothing")
+                stopped = next(o["evalue"] for o in cell.outputs if o.get("ename") == "KernelStopped")
+                notes.append(f"{gid}: {stopped}; the checks after it score nothing")
             elif "CellTimeoutError" in names:
                 notes.append(f"{gid} was stopped after {cell_seconds} seconds (an endless loop?)")
     return notes

@@ -112,12 +112,14 @@ def _status(outcome: Outcome | None, found: _Submission | None) -> str:
 
 
 def _reason(outcome: Outcome | None, found: _Submission | None) -> str:
-    """The outcome's reason, then each flag as "flagged for a person: ...", joined with "; "."""
+    """The outcome's reason, then each repair grading made ("repaired: ...") and each flag ("flagged for a
+    person: ..."), joined with "; "."""
     if outcome is None:
         if found is not None and found.seconds_late > 0:
             return f"submitted {found.seconds_late / 3600:.1f} hours after the deadline"
         return ""
-    parts = [outcome.reason] + [f"flagged for a person: {flag}" for flag in outcome.flags]
+    parts = ([outcome.reason] + [f"repaired: {repair}" for repair in outcome.repairs]
+             + [f"flagged for a person: {flag}" for flag in outcome.flags])
     return "; ".join(part for part in parts if part)
 
 
