@@ -326,3 +326,30 @@ def test_the_marker_reads_the_marking_guide_beside_each_written_answer(graded):
     assert guide.cell_type == "markdown" and "the stability follows the people in post at the start" in guide.source
     assert "BEGIN SOLUTION" not in guide.source
     assert sum("marking guide" in c.source for c in cells) == 1  # only the written answer has one
+
+
+def test_code_that_will_not_stop_is_ended_and_the_next_submission_graded(tmp_path):
+    root = gc.make_course(tmp_path / "course")
+    stubborn = "import time\nwhile True:\n    try:\n        time.sleep(1)\n    except KeyboardInterrupt:\n        pass"
+    gc.submit(root, "a-stubborn", gc.with_cell_source(gc.answered(root), "q1-answer", stubborn))
+    slow = gc.answered(root)
+    for _ in range(12):  # each cell within its time, the notebook not
+        slow.cells.insert(gc.cell_index(slow, "q1-checks") + 1, nbformat.v4.new_code_cell("import time\ntime.sleep(2)"))
+    gc.submit(root, "b-slow", slow)
+    gc.submit(root, "c-good", gc.answered(root))
+    start = time.perf_counter()
+    outcomes = grade_assignment(load_course(root), gc.ASSIGNMENT, workers=1, cell_seconds=3, notebook_seconds=20,
+                                progress=lambda line: None)
+    assert time.perf_counter() - start < 120
+    # A cell that ignores the interrupt: the kernel is abandoned, and the checks after that cell score nothing.
+    stubborn = outcomes["a-stubborn"]
+    assert (stubborn.status, stubborn.score) == ("graded", 0.0)
+    assert stubborn.reason == ("q1-answer: this cell was still running after 3 seconds and could not be interrupted; "
+                               "the checks after it score nothing")
+    # A notebook past its time: the worker and its sandbox are stopped, and a new worker takes the slot.
+    slow = outcomes["b-slow"]
+    assert (slow.status, slow.score) == ("failed", 0.0)
+    assert "grading stopped after 0.333 minutes: the notebook never finished running" in slow.reason
+    assert (outcomes["c-good"].status, outcomes["c-good"].score) == ("graded", FULL)
+    leftover = subprocess.run(["pgrep", "-u", "pcia-grader1"], capture_output=True, text=True)
+    assert leftover.stdout == "", "a stopped sandbox left processes behind"

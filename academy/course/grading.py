@@ -271,7 +271,7 @@ def grade_assignment(course: Course, assignment: str, *, workers: int = 2, sandb
                     worker.stop()
                     del workers_by_slot[slot]
                     outcome.status, outcome.score = "failed", 0.0
-                    outcome.reason = (f"grading stopped after {notebook_seconds / 60:g} minutes: the notebook never "
+                    outcome.reason = (f"grading stopped after {notebook_seconds / 60:.3g} minutes: the notebook never "
                                       "finished running (an endless loop?)" if elapsed >= notebook_seconds else
                                       "the grading process stopped: " + worker.last_words())
                 elif not reply["ok"]:
