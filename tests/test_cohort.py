@@ -3,7 +3,8 @@
 The test creates three Unix users (removed afterwards), loads them as the roster, releases an
 assignment with a deadline, and has each delegate fetch, answer and submit it as themselves: one
 submits twice before the deadline (the second replaces the first), one after it (graded, and flagged
-late). The programme office then collects, grades (sandboxed), writes and releases feedback, each
+late). Two use the command line; the third uses JupyterLab's Assignments tab, through a Jupyter
+server running as her with nbgrader's extension and the kit's settings. The programme office then collects, grades (sandboxed), writes and releases feedback, each
 delegate fetches their own feedback, and the report shows the cohort as it stands. Every step is the
 `academy` command a programme office types.
 
@@ -14,13 +15,17 @@ PYTHONPATH: here the kit's virtualenv is built from a Python under /root, which 
 from __future__ import annotations
 
 import csv
+import json
 import os
 import pwd
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,6 +39,7 @@ BIN = Path(sys.executable).parent
 SITE = next(p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir())
 COURSE_ID = "pcia-test"
 DELEGATES = ["pcia-e2e-anna", "pcia-e2e-ben", "pcia-e2e-cara"]
+TOKEN = "delegate-tab-token"
 
 pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="creating Unix users needs root")
 
@@ -61,6 +67,45 @@ _EXCHANGE: dict[str, Path] = {}
 
 def exchange_root(user: str) -> Path:
     return _EXCHANGE["root"]
+
+
+class TabAsDelegate:
+    """A Jupyter server run as the delegate, with the kit's Jupyter settings (nbgrader's extension, the
+    exchange): what her JupyterLab's Assignments tab asks of it, asked over HTTP on 127.0.0.1."""
+
+    def __init__(self, user: str):
+        home = pwd.getpwnam(user).pw_dir
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        env = {"HOME": home, "PATH": "/usr/bin:/bin", "PYTHONPATH": SITE, "LANG": "C.UTF-8",
+               "JUPYTER_CONFIG_PATH": str(Path(sys.prefix) / "etc" / "jupyter"),
+               "PCIA_EXCHANGE": str(_EXCHANGE["root"]), "PCIA_MY_ASSIGNMENTS": home}
+        self.log = open(Path(home) / "server.log", "w")
+        self.process = subprocess.Popen(
+            ["/usr/sbin/runuser", "-u", user, "--", "/usr/bin/python3.11", "-m", "jupyter_server", "--no-browser",
+             "--ip=127.0.0.1", f"--port={self.port}", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={home}"],
+            cwd=home, env=env, stdout=self.log, stderr=self.log)
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/status?token={TOKEN}", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise AssertionError("her Jupyter server did not start: " + (Path(home) / "server.log").read_text()[-2000:])
+
+    def call(self, path: str, data: dict | None = None) -> dict:
+        body = None if data is None else urllib.parse.urlencode(data).encode()
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=body,
+                                         headers={"Authorization": f"token {TOKEN}"}, method="POST" if body else "GET")
+        with urllib.request.urlopen(request, timeout=120) as response:
+            result = json.loads(response.read())
+        assert result["success"], result
+        return result
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
 
 
 def answer_as(user: str, **answers) -> None:
@@ -110,8 +155,12 @@ def cycle(cohort, tmp_path_factory):
     due = datetime.now(ZoneInfo("Europe/London")) + timedelta(seconds=40)
     steps["release"] = academy(course, "release", gc.ASSIGNMENT, "--due", due.strftime("%Y-%m-%d %H:%M:%S"))
     anna, ben, cara = DELEGATES
-    for user in DELEGATES:
+    tab = TabAsDelegate(cara)
+    for user in (anna, ben):
         as_delegate(user, "fetch_assignment", gc.ASSIGNMENT)
+    listed = tab.call(f"/assignments?course_id={COURSE_ID}")["value"]
+    assert [(a["assignment_id"], a["status"]) for a in listed] == [(gc.ASSIGNMENT, "released")]
+    tab.call("/assignments/fetch", {"course_id": COURSE_ID, "assignment_id": gc.ASSIGNMENT})
     answer_as(anna, q1="0.5", q2='"A"')
     as_delegate(anna, "submit", gc.ASSIGNMENT)
     time.sleep(1.1)
@@ -122,12 +171,14 @@ def cycle(cohort, tmp_path_factory):
     while datetime.now(ZoneInfo("Europe/London")) < due + timedelta(seconds=1):
         time.sleep(0.5)
     answer_as(cara, q1="0.84", q2='"C"')
-    as_delegate(cara, "submit", gc.ASSIGNMENT)  # after the deadline
+    tab.call("/assignments/submit", {"course_id": COURSE_ID, "assignment_id": gc.ASSIGNMENT})  # after the deadline
     steps["collect"] = academy(course, "collect", gc.ASSIGNMENT)
     steps["grade"] = academy(course, "grade", gc.ASSIGNMENT, "--cell-seconds", "20")
     steps["feedback"] = academy(course, "feedback", gc.ASSIGNMENT)
-    for user in DELEGATES:
+    for user in (anna, ben):
         steps[f"fetched {user}"] = as_delegate(user, "fetch_feedback", gc.ASSIGNMENT)
+    tab.call("/assignments/fetch_feedback", {"course_id": COURSE_ID, "assignment_id": gc.ASSIGNMENT})
+    tab.stop()
     table = tmp_path_factory.mktemp("report") / "cohort.csv"
     steps["report"] = academy(course, "report", "--csv", str(table))
     with table.open(encoding="utf-8-sig") as file:
