@@ -15,17 +15,13 @@ PYTHONPATH: here the kit's virtualenv is built from a Python under /root, which 
 from __future__ import annotations
 
 import csv
-import json
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
-import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -34,6 +30,7 @@ import nbformat
 import pytest
 
 import grading_course as gc
+import jupyter_api
 
 BIN = Path(sys.executable).parent
 SITE = next(p for p in sys.path if p.endswith("site-packages") and Path(p).is_dir())
@@ -75,31 +72,19 @@ class TabAsDelegate:
 
     def __init__(self, user: str):
         home = pwd.getpwnam(user).pw_dir
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
+        self.url = f"http://127.0.0.1:{jupyter_api.free_port()}"
         env = {"HOME": home, "PATH": "/usr/bin:/bin", "PYTHONPATH": SITE, "LANG": "C.UTF-8",
                "JUPYTER_CONFIG_PATH": str(Path(sys.prefix) / "etc" / "jupyter"),
                "PCIA_EXCHANGE": str(_EXCHANGE["root"]), "PCIA_MY_ASSIGNMENTS": home}
-        self.log = open(Path(home) / "server.log", "w")
+        log = Path(home) / "server.log"
         self.process = subprocess.Popen(
             ["/usr/sbin/runuser", "-u", user, "--", "/usr/bin/python3.11", "-m", "jupyter_server", "--no-browser",
-             "--ip=127.0.0.1", f"--port={self.port}", f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={home}"],
-            cwd=home, env=env, stdout=self.log, stderr=self.log)
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/status?token={TOKEN}", timeout=1)
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise AssertionError("her Jupyter server did not start: " + (Path(home) / "server.log").read_text()[-2000:])
+             "--ip=127.0.0.1", f"--port={self.url.rsplit(':', 1)[1]}", f"--IdentityProvider.token={TOKEN}",
+             f"--ServerApp.root_dir={home}"], cwd=home, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+        jupyter_api.wait_until_up(self.url, TOKEN, log)
 
     def call(self, path: str, data: dict | None = None) -> dict:
-        body = None if data is None else urllib.parse.urlencode(data).encode()
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=body,
-                                         headers={"Authorization": f"token {TOKEN}"}, method="POST" if body else "GET")
-        with urllib.request.urlopen(request, timeout=120) as response:
-            result = json.loads(response.read())
+        result = jupyter_api.call(self.url, TOKEN, path, data)
         assert result["success"], result
         return result
 

@@ -8,28 +8,19 @@ courses" is what a failure here shows), the assignments, a fetch and a submit.
 
 from __future__ import annotations
 
-import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 import grading_course as gc
+import jupyter_api
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TOKEN = "kit-test-token"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -41,32 +32,24 @@ def server(tmp_path_factory):
                JUPYTER_CONFIG_DIR=str(base / "jupyter-config"), JUPYTER_DATA_DIR=str(base / "jupyter-data"))
     subprocess.run([str(BIN / "academy"), "release", gc.ASSIGNMENT, "--course", str(course)], env=env, check=True,
                    capture_output=True)
-    port = free_port()
+    port = jupyter_api.free_port()
     process = subprocess.Popen(
         [str(BIN / "jupyter"), "server", "--no-browser", f"--port={port}", "--ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}",
          f"--ServerApp.root_dir={ROOT}"] + (["--allow-root"] if os.geteuid() == 0 else []),
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(base / "server.log", "w"), text=True)
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=(base / "server.log").open("w"))
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    else:
+    try:
+        jupyter_api.wait_until_up(url, TOKEN, base / "server.log")
+    except AssertionError:
         process.kill()
-        pytest.fail("the Jupyter server did not start: " + (base / "server.log").read_text()[-2000:])
+        raise
     yield {"url": url, "mine": mine}
     process.terminate()
     process.wait(timeout=20)
 
 
 def call(server, path: str, data: dict | None = None) -> dict:
-    body = None if data is None else urllib.parse.urlencode(data).encode()
-    request = urllib.request.Request(f"{server['url']}{path}", data=body,
-                                     headers={"Authorization": f"token {TOKEN}"}, method="POST" if body else "GET")
-    with urllib.request.urlopen(request, timeout=60) as response:
-        return json.loads(response.read())
+    return jupyter_api.call(server["url"], TOKEN, path, data)
 
 
 def test_the_tab_finds_the_course(server):
