@@ -14,6 +14,7 @@ from academy.models.gp_partnership import Practice
 from academy.models.shared_back_office import shared_back_office
 from academy.widgets.charts import DPI, OKABE_ITO, ZERO_LINE, fit_to_rows, image_html, pounds, signed_pounds
 from academy.widgets.controls import choice, error_html, on_change, slider, table_html
+from academy.widgets.still import ExplorerBox
 
 SAVING_CONTROL = ("Share of pooled fixed costs saved", 0.0, 0.5, 0.01, ".0%", 0.2)
 COORDINATION_CONTROL = ("Coordination cost (£ a year)", 0.0, 100_000.0, 1_000.0, ",.0f", 0.0)
@@ -64,7 +65,7 @@ class BackOfficeExplorer:
         self.axis = self.figure.add_subplot()
         self._draw_frame(tuple(p.name for p in practices))
         on_change((self.saving, self.sharing, self.coordination), self.refresh)
-        self.widget = widgets.VBox([self.saving, self.sharing, self.coordination, self.chart, self.table])
+        self.widget = ExplorerBox([self.saving, self.sharing, self.coordination, self.chart, self.table])
         self.refresh()
 
     def refresh(self) -> None:

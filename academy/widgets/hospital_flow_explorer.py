@@ -49,6 +49,7 @@ from academy.widgets.charts import (
     pounds,
 )
 from academy.widgets.controls import choice, error_html, int_slider, on_change, slider, table_html
+from academy.widgets.still import ExplorerBox
 
 # ---- the flow explorer -----------------------------------------------------------------------------
 
@@ -181,7 +182,7 @@ class HospitalFlowExplorer:
         on_change(self.sliders.values(), self.refresh)
         controls = widgets.VBox(list(self.sliders.values()), layout=widgets.Layout(**CONTROLS_LAYOUT))
         self.summary.layout = widgets.Layout(**SUMMARY_LAYOUT)
-        self.widget = widgets.VBox([
+        self.widget = ExplorerBox([
             widgets.HBox([controls, self.summary], layout=widgets.Layout(**TOP_LAYOUT)), self.chart, self.key,
         ])
         self.refresh()
@@ -398,7 +399,7 @@ class InterventionsExplorer:
             self.table.value = self._table_html()
             self._draw_frame()
         self.measure.observe(lambda change: self.refresh(), names="value")
-        self.widget = widgets.VBox([self.measure, self.chart, self.key, self.table])
+        self.widget = ExplorerBox([self.measure, self.chart, self.key, self.table])
         self.refresh()
 
     def results(self, measure: str) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from matplotlib.ticker import MaxNLocator
 from academy.models.last_partner_standing import first_year_last_partner_standing, partners_and_liability_by_year
 from academy.widgets.charts import CHART_WIDTH_INCHES, DPI, OKABE_ITO, image_html, legend_html, pounds
 from academy.widgets.controls import DESCRIPTION_WIDTH, error_html, int_slider, on_change, slider, table_html
+from academy.widgets.still import ExplorerBox
 
 START_YEAR = 2019
 RETIREMENT_CONTROL = ("Partners retire at age", 55, 68, 60)
@@ -87,7 +88,7 @@ class LastPartnerExplorer:
         self.axis = self.figure.add_subplot()
         self._draw_frame(tuple(names))
         on_change((self.retirement, self.joining, self.years, self.highlight), self.refresh)
-        self.widget = widgets.VBox([self.retirement, self.joining, self.years, self.highlight, self.note, self.chart, self.key, self.table])
+        self.widget = ExplorerBox([self.retirement, self.joining, self.years, self.highlight, self.note, self.chart, self.key, self.table])
         self.refresh()
 
     def refresh(self) -> None:

@@ -12,6 +12,7 @@ from academy.data.prices import to_real_gbp
 from academy.models.law_firm_profit import FACTOR_LABELS, FACTORS, factor_contributions, profit_per_partner_factors
 from academy.widgets.charts import OKABE_ITO, image_html, pounds
 from academy.widgets.controls import choice, error_html, table_html
+from academy.widgets.still import ExplorerBox
 
 MONEY = (("Money of the day", "nominal"), ("Real terms", "real"))
 
@@ -65,7 +66,7 @@ class FirmFactorExplorer:
         for control in (self.picker, self.money):
             control.observe(lambda change: self.refresh(), names="value")
         # The table, then the chart at full width below it: side by side, both were cramped.
-        self.widget = widgets.VBox([self.picker, self.numbers, self.money, self.chart])
+        self.widget = ExplorerBox([self.picker, self.numbers, self.money, self.chart])
         self.refresh()
 
     def rows(self) -> tuple[pd.Series, pd.Series]:

@@ -16,6 +16,7 @@ from academy.models.gp_partnership import Practice
 from academy.models.practice_merger import merger_comparison, profit_sharing
 from academy.widgets.charts import DPI, OKABE_ITO, ZERO_LINE, fit_to_rows, image_html, legend_html, pounds
 from academy.widgets.controls import choice, error_html, int_slider, on_change, slider, table_html
+from academy.widgets.still import ExplorerBox
 
 RULE_LABEL = "Share the merged profit"
 RULE_OPTIONS = (("Equally", "equal"), ("Lockstep", "lockstep"), ("By performance", "performance"))
@@ -75,7 +76,7 @@ class MergerExplorer:
         self.axis = self.figure.add_subplot()
         self._draw_frame(tuple(p.name for p in practices))
         on_change((self.rule, self.saving, self.central, self.one_off, self.glide), self.refresh)
-        self.widget = widgets.VBox([self.rule, self.saving, self.central, self.one_off, self.glide, self.chart, self.key, self.table])
+        self.widget = ExplorerBox([self.rule, self.saving, self.central, self.one_off, self.glide, self.chart, self.key, self.table])
         self.refresh()
 
     def refresh(self) -> None:

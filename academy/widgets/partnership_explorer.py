@@ -20,6 +20,7 @@ from academy.models.gp_partnership import (
 )
 from academy.widgets.charts import CHART_WIDTH_INCHES, DPI, OKABE_ITO, image_html, legend_html, pounds, signed_pounds
 from academy.widgets.controls import error_html, on_change, slider
+from academy.widgets.still import ExplorerBox
 
 # field: (label, minimum, maximum, step, readout format). Partners start at 0.25 FTE: a partnership
 # needs a partner, and profit per partner has no meaning without one.
@@ -118,7 +119,7 @@ class PartnershipExplorer:
         on_change((self.moved,), self._refresh_leverage)
         controls = widgets.VBox(list(self.sliders.values()), layout=widgets.Layout(**CONTROLS_LAYOUT))
         self.summary.layout = widgets.Layout(**SUMMARY_LAYOUT)
-        self.widget = widgets.VBox([
+        self.widget = ExplorerBox([
             widgets.HBox([controls, self.summary], layout=widgets.Layout(**TOP_LAYOUT)),
             self.chart, self.key,
             widgets.HTML(SCALE_HEADING), self.growth, self.gps_grow, self.scale,

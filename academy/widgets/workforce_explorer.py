@@ -52,6 +52,7 @@ from academy.widgets.charts import (
     pounds,
 )
 from academy.widgets.controls import SLIDER_OPTIONS, error_html, on_change, slider, table_html
+from academy.widgets.still import ExplorerBox
 
 # ---- the projection explorer ------------------------------------------------------------------------
 
@@ -166,7 +167,7 @@ class WorkforceExplorer:
         controls = widgets.VBox([*self.sliders.values(), widgets.HTML(LEVERS_HEADING), *self.levers.values()],
                                 layout=widgets.Layout(**CONTROLS_LAYOUT))
         self.summary.layout = widgets.Layout(**SUMMARY_LAYOUT)
-        self.widget = widgets.VBox([
+        self.widget = ExplorerBox([
             widgets.HBox([controls, self.summary], layout=widgets.Layout(**TOP_LAYOUT)), self.chart, self.key,
         ])
         self.refresh()
@@ -360,7 +361,7 @@ class LeverCostsExplorer:
         on_change(self.sliders.values(), self.refresh)
         controls = widgets.VBox(list(self.sliders.values()), layout=widgets.Layout(**CONTROLS_LAYOUT))
         self.summary.layout = widgets.Layout(**SUMMARY_LAYOUT)
-        self.widget = widgets.VBox([
+        self.widget = ExplorerBox([
             widgets.HBox([controls, self.summary], layout=widgets.Layout(**TOP_LAYOUT)), self.chart, self.key,
             self.table,
         ])
