@@ -33,3 +33,15 @@ def built_book(tmp_path_factory) -> Path:
     warnings = "\n".join(line for line in build.stdout.splitlines() if "WARNING" in line or "ERROR" in line)
     assert build.returncode == 0, f"the book did not build cleanly:\n{warnings}\n{build.stdout[-3000:]}\n{build.stderr[-3000:]}"
     return out / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def built_instructor_book(built_book) -> Path:
+    """Build the instructor edition (`make instructor-book`) beside the published book, reusing its
+    execution cache. Returns its HTML folder, out/_build/instructor/_build/html."""
+    out = built_book.parents[1]
+    build = make("instructor-book", build_dir=out)
+    (out / "instructor-build.log").write_text(build.stdout + build.stderr)
+    warnings = "\n".join(line for line in build.stdout.splitlines() if "WARNING" in line or "ERROR" in line)
+    assert build.returncode == 0, f"the instructor edition did not build cleanly:\n{warnings}\n{build.stdout[-3000:]}\n{build.stderr[-3000:]}"
+    return out / "_build" / "instructor" / "_build" / "html"
