@@ -3,9 +3,10 @@
 Each result: name, unit, median, p95 (where there are repeated samples), target, whether it met the
 target, the number of samples, the machine (cores, Python version, platform) and when it ran.
 Exits non-zero, naming them, if any figure misses its target.
-Usage: python benchmarks/run.py [--only explorer|model|book|workforce|grading]
+Usage: python benchmarks/run.py [--only explorer|model|book|workforce|grading|page_weight]
 (--only workforce: the workforce-retention projection and its two explorers alone; they also run with
-the explorer and model groups.)
+the explorer and model groups. --only page_weight: the bytes a reader's browser fetches for each page of
+a fresh build, benchmarks/page_weight.py, with its own result file.)
 """
 
 from __future__ import annotations
@@ -250,6 +251,7 @@ def summary() -> int:
     missed = [r for r in RESULTS_THIS_RUN if not r["met_target"]]
     if missed:
         print("BENCHMARK TARGETS MISSED: " + ", ".join(
+            f"{r['name']} ({r['summary']})" if "summary" in r else  # page weight: several figures, one line
             f"{r['name']} ({r['target_on']} {r['median'] if r['target_on'] == 'median' else r['p95']} {r['unit']}, "
             f"target < {r['target']} {r['unit']})" for r in missed))
         return 1
@@ -259,7 +261,7 @@ def summary() -> int:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["explorer", "model", "book", "workforce", "grading"])
+    parser.add_argument("--only", choices=["explorer", "model", "book", "workforce", "grading", "page_weight"])
     args = parser.parse_args()
     if args.only in (None, "explorer"):
         bench_explorers()
@@ -275,4 +277,8 @@ if __name__ == "__main__":
         from grading import bench_grading  # benchmarks/grading.py: academy grade against nbgrader autograde
 
         bench_grading(record)
+    if args.only in (None, "page_weight"):
+        from page_weight import bench_page_weight  # benchmarks/page_weight.py: bytes per page, served gzipped
+
+        RESULTS_THIS_RUN.append(bench_page_weight())
     sys.exit(summary())
