@@ -6,10 +6,12 @@ STAMP := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: help setup book release test bench mutate lab lock clean browser sandbox
+.PHONY: help setup book instructor-book release test bench mutate lab lock clean browser sandbox case-packs case-pack-files
 
 help:
 	@echo "make book   build the published book into _build/html"
+	@echo "make case-packs  the book, with each written case as an A4 PDF handout in _build/html/case_packs/ (make book does this too when Chromium is installed)"
+	@echo "make instructor-book  build the instructor edition (model answers, hidden tests, facilitator notes; never publish it) into _build/instructor"
 	@echo "make test   run the whole test suite"
 	@echo "make lab    start JupyterLab for teaching live"
 	@echo "make bench  run the speed benchmarks (results in benchmarks/results/); fails if one misses its target"
@@ -62,16 +64,39 @@ $(LIBRARY_STAMP): $(shell find academy -name '*.py') $(wildcard case_studies/*/d
 	rm -rf $(BUILD)/.jupyter_cache $(BUILD)/.doctrees
 	mkdir -p $(BUILD) && touch $@
 
-book: release $(LIBRARY_STAMP)
+# The book, then its case packs: each written case printed to a PDF handout by headless Chromium
+# (academy/book/case_packs.py), remade only when its page or the print styles change. Without Chromium
+# (it needs root to install) the book is built without them, and says so.
+book: release $(LIBRARY_STAMP) browser
 	$(BIN)/jupyter-book build . --path-output $(BUILD_DIR) --warningiserror --nitpick --keep-going
+	@if command -v chromium >/dev/null 2>&1; then $(MAKE) --no-print-directory case-pack-files; \
+	 else echo "Chromium is not installed, so the case packs (printable PDFs) were not made: apt-get install chromium"; fi
 	@echo "The book is at $(abspath $(BUILD))/html/index.html"
+
+CASE_PACKS := $(patsubst case_studies/%/index.md,$(BUILD)/html/case_packs/%.pdf,$(wildcard case_studies/*/index.md))
+$(BUILD)/html/case_packs/%.pdf: $(BUILD)/html/case_studies/%/index.html book/_vendor/academy.css
+	$(BIN)/python -m academy.book.case_packs $(BUILD)/html --case $*
+case-pack-files: $(CASE_PACKS)
+case-packs: book
+	@$(MAKE) --no-print-directory case-pack-files
+
+# The instructor edition: the book plus model answers, hidden tests, rubrics and facilitator notes
+# (academy/book/instructor_edition.py), into its own folder. It reuses the book's execution cache.
+INSTRUCTOR := $(BUILD)/instructor
+instructor-book: book
+	$(BIN)/python -m academy.book.instructor_edition $(INSTRUCTOR) --cache $(BUILD)/.jupyter_cache
+	$(BIN)/jupyter-book build . --config $(INSTRUCTOR)/_config.yml --toc $(INSTRUCTOR)/_toc.yml --path-output $(INSTRUCTOR) --warningiserror --nitpick --keep-going
+	@if command -v chromium >/dev/null 2>&1; then $(MAKE) --no-print-directory case-pack-files BUILD=$(INSTRUCTOR)/_build; fi
+	@echo "The instructor edition is at $(abspath $(INSTRUCTOR))/_build/html/index.html: for faculty only, never publish it"
 
 # Headless Chromium for the browser checks (Debian's package; needs root or sudo).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null; \
-	  else echo "Headless Chromium is not installed: the browser checks will be skipped (sudo apt-get install chromium)"; fi; }
+	  else echo "Headless Chromium is not installed: the browser checks will fail and the case packs cannot be printed (sudo apt-get install chromium)"; fi; }
 
+# Printable case packs: headless Chromium prints each written case of the built book, with its exhibits,
+# to $(BUILD)/html/case_packs/<case>.pdf (academy/book/case_packs.py), where each case page links.
 # The grading sandbox (academy/course/sandbox.py): Debian's bubblewrap; setpriv and prlimit come with util-linux.
 sandbox:
 	@command -v bwrap >/dev/null 2>&1 || { \
@@ -99,4 +124,4 @@ lock:
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --python-platform x86_64-unknown-linux-gnu -o requirements.lock
 
 clean:
-	rm -rf _build exercises/release mutants
+	rm -rf _build exercises/release exercises/instructor mutants

@@ -251,23 +251,8 @@ def test_the_case_reads_well_on_a_laptop(browser, editions, case):
     context.close()
 
 
-# ---- accessibility of what we write (axe-core) -------------------------------------------------------
 
-@pytest.mark.parametrize("path", ["book/preface.html"] + [page for case in CASES for page in (
-    f"case_studies/{case}/index.html", f"notebooks/{case}.html", f"exercises/release/{case}/{case}.html")])
-def test_what_we_write_passes_an_accessibility_check(browser, editions, path):
-    """axe-core (the engine behind most accessibility checkers) finds nothing serious or critical in
-    the page's content. The theme's own navigation around it is the theme's to fix, and is not checked."""
-    from axe_playwright_python.sync_playwright import Axe
-
-    _, base = editions["delegate"]
-    page = browser.new_page(viewport=LAPTOP)
-    page.goto(f"{base}/{path}", wait_until="load")
-    violations = Axe().run(page, context="article").response["violations"]
-    serious = [f"{v['id']} ({v['impact']}): {v['help']}, e.g. {v['nodes'][0]['html'][:120]}"
-               for v in violations if v["impact"] in ("serious", "critical")]
-    assert not serious, f"{path}: " + "; ".join(serious)
-    page.close()
+# Accessibility, the whole page of every page of both editions, is tests/test_reader_accessibility.py.
 
 
 # ---- 7: page weight ----------------------------------------------------------------------------------
