@@ -3,8 +3,7 @@
 
 Every page loads cleanly on a phone and a laptop and asks no other host for anything; the explorers'
 stills show; search finds each written case; the "next" links walk the table of contents; the exhibits
-fit the column; nothing serious fails an accessibility check; and the pages are light enough for hotel
-wifi (benchmarks/page_weight.py, whose targets `make bench` reports too). A missing Chromium fails.
+fit the column; and the pages are light enough for hotel wifi (benchmarks/page_weight.py, whose targets `make bench` reports too). A missing Chromium fails.
 """
 
 from __future__ import annotations
@@ -249,7 +248,6 @@ def test_the_case_reads_well_on_a_laptop(browser, editions, case):
     assert page.locator("article figure img[alt]").count() >= len(charts)
     assert not errors, errors
     context.close()
-
 
 
 # Accessibility, the whole page of every page of both editions, is tests/test_reader_accessibility.py.
