@@ -69,6 +69,8 @@ $(LIBRARY_STAMP): $(shell find academy -name '*.py') $(wildcard case_studies/*/d
 # (it needs root to install) the book is built without them, and says so.
 book: release $(LIBRARY_STAMP) browser
 	$(BIN)/jupyter-book build . --path-output $(BUILD_DIR) --warningiserror --nitpick --keep-going
+	@# Sphinx copies the static files only when it writes a page: a changed style sheet alone would not arrive.
+	cp -pR book/_vendor/. $(BUILD)/html/_static/
 	@if command -v chromium >/dev/null 2>&1; then $(MAKE) --no-print-directory case-pack-files; \
 	 else echo "Chromium is not installed, so the case packs (printable PDFs) were not made: apt-get install chromium"; fi
 	@echo "The book is at $(abspath $(BUILD))/html/index.html"
@@ -86,6 +88,7 @@ INSTRUCTOR := $(BUILD)/instructor
 instructor-book: book
 	$(BIN)/python -m academy.book.instructor_edition $(INSTRUCTOR) --cache $(BUILD)/.jupyter_cache
 	$(BIN)/jupyter-book build . --config $(INSTRUCTOR)/_config.yml --toc $(INSTRUCTOR)/_toc.yml --path-output $(INSTRUCTOR) --warningiserror --nitpick --keep-going
+	cp -pR book/_vendor/. $(INSTRUCTOR)/_build/html/_static/
 	@if command -v chromium >/dev/null 2>&1; then $(MAKE) --no-print-directory case-pack-files BUILD=$(INSTRUCTOR)/_build; fi
 	@echo "The instructor edition is at $(abspath $(INSTRUCTOR))/_build/html/index.html: for faculty only, never publish it"
 

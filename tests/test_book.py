@@ -158,3 +158,10 @@ def test_a_second_build_with_nothing_changed_rebuilds_no_page(built_book):
     assert "generate_assignment" not in log, "the exercises were released again: nbgrader rewrites every page"
     assert "0 added, 0 changed, 0 removed" in log, "Sphinx read pages again"
     assert "no targets are out of date" in log, "Sphinx wrote pages again"
+
+
+def test_the_book_carries_the_current_style_sheet_and_script(built_book):
+    """Sphinx copies book/_vendor/ only when it writes a page; `make book` copies it every time, so a
+    changed style sheet reaches the book without a page changing."""
+    for name in ("academy.css", "pcia_scroll.js"):
+        assert (built_book / "_static" / name).read_bytes() == (ROOT / "book" / "_vendor" / name).read_bytes(), name

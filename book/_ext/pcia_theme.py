@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import base64
 import html
+import io
 import re
 from pathlib import Path
 
+from PIL import Image
 from sphinx.application import Sphinx
 
 # A chart narrower than this (in image pixels) is left as it is: an icon, not an exhibit.
@@ -73,18 +75,14 @@ def strip_tags(text: str) -> str:
 
 def png_width_and_dpi(data: bytes) -> tuple[int, float] | None:
     """A PNG's width in pixels and its resolution in dots per inch (96, the screen's, if it records none);
-    None if the data is not a PNG. Only the chunks before the image data are read."""
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
+    None if the data is not a PNG. The first few thousand bytes are enough: Pillow reads the header."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != "PNG":
+                return None
+            return image.width, float(image.info.get("dpi", (96, 96))[0])
+    except (OSError, ValueError):  # not an image at all
         return None
-    width, dpi, position = int.from_bytes(data[16:20], "big"), 96.0, 8
-    while position + 8 <= len(data):
-        length, kind = int.from_bytes(data[position:position + 4], "big"), data[position + 4:position + 8]
-        if kind == b"pHYs" and data[position + 16] == 1:  # unit 1: pixels per metre
-            dpi = int.from_bytes(data[position + 8:position + 12], "big") * 0.0254
-        if kind == b"IDAT":
-            break
-        position += 12 + length
-    return width, dpi
 
 
 def image_bytes(app: Sphinx, src: str) -> bytes:
