@@ -6,15 +6,15 @@ A missing Chromium is a failure, not a skip: `make test` installs it (Makefile, 
 
 from __future__ import annotations
 
-import functools
 import gzip as gzip_module
-import http.server
 import io
 import os
 import shutil
-import threading
 from contextlib import contextmanager
 from pathlib import Path
+
+from academy.book.case_packs import QuietHandler
+from academy.book.case_packs import serve as serve_folder
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -27,11 +27,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--
 THEME_NOISE = ("Identifier 'THEBE_JS_URL' has already been declared", "Got invalid theme mode")
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 768}
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 # What GitHub Pages compresses when the browser asks (images and fonts are compressed already).
@@ -63,19 +58,10 @@ class GzipHandler(QuietHandler):
         super().end_headers()
 
 
-@contextmanager
 def serve(folder: Path, gzip: bool = False):
     """Serve folder on 127.0.0.1 (a free port) for the duration; yields its base URL. With gzip, text is
     compressed and files may be cached as GitHub Pages does (GzipHandler), for realistic page weights."""
-    handler = GzipHandler if gzip else QuietHandler
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serve_folder(folder, GzipHandler if gzip else QuietHandler)
 
 
 @contextmanager

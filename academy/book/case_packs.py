@@ -62,15 +62,17 @@ def find_chromium() -> str:
     return chromium
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files, logging nothing."""
+
     def log_message(self, *args) -> None:
         pass
 
 
 @contextmanager
-def _serve(folder: Path) -> Iterator[str]:
+def serve(folder: Path, handler: type[http.server.SimpleHTTPRequestHandler] = QuietHandler) -> Iterator[str]:
     """Serve folder on 127.0.0.1 (a free port) while the block runs; yields the site's base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(folder)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -117,7 +119,7 @@ def print_case_packs(html_dir: Path | str, cases: list[str] | None = None, chrom
     packs = html_dir / "case_packs"
     packs.mkdir(exist_ok=True)
     written = []
-    with tempfile.TemporaryDirectory(prefix="case-packs-chromium-") as profile, _serve(html_dir) as site:
+    with tempfile.TemporaryDirectory(prefix="case-packs-chromium-") as profile, serve(html_dir) as site:
         for case in cases:
             out = packs / f"{case}.pdf"
             out.unlink(missing_ok=True)  # a failed print must not leave last time's PDF behind
