@@ -1,0 +1,327 @@
+"""The cohort's JupyterHub on one machine, end to end, as `make hub` starts it (python -m academy.hub).
+
+The test makes a roster of five delegates and a faculty member, starts the hub on 127.0.0.1 with the
+kit's configuration (PAM sign-in, each server as its own Unix account in a capped control group, the
+formgrader, the board and the idle culler as hub services, configurable-http-proxy from npm), and then,
+over HTTP through the hub's own login page, as each person:
+- every delegate and the faculty member signs in with the password the hub's set-up issued and gets a
+  server running as their own account, with the kit's notebooks put into their home by nbgitpuller;
+- the faculty member releases an assignment through the formgrader; each delegate lists, fetches,
+  answers and submits it through their JupyterLab's Assignments API; the faculty member collects and
+  autogrades through the formgrader, and each delegate's score is what their answers earn;
+- a delegate is refused another delegate's server, the formgrader and another's files;
+- the limits hold (a process over the memory cap is killed, CPU is held to the quota), and after a restart
+  with a short idle time the culler stops a server left idle.
+Unix accounts, groups and control groups made here are removed afterwards.
+"""
+
+from __future__ import annotations
+
+import csv
+import grp
+import os
+import pwd
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import grading_course as gc
+import jupyter_api
+from hub_session import HubUser
+
+from academy.hub import accounts, spawner
+
+BIN = Path(sys.executable).parent
+DELEGATES = [f"pcia-e2e-d{i}" for i in range(1, 6)]
+FACULTY = "pcia-e2e-fac"
+COURSE = "pcia"  # the kit's course id, which every user's exchange settings name
+MEM_LIMIT = 600 * 2**20  # bytes (given to the hub as "600M")
+CPU_LIMIT = 0.5  # cores
+# What each delegate answers (q1, q2) and so scores: q1 = 0.84 is 2 points, q2 = "B" is 3 (grading_course).
+ANSWERS = {"pcia-e2e-d1": ("0.84", '"B"', 5.0), "pcia-e2e-d2": ("0.16", '"B"', 3.0), "pcia-e2e-d3": ("0.84", '"C"', 2.0),
+           "pcia-e2e-d4": ("0.5", '"A"', 0.0), "pcia-e2e-d5": ("0.84", '"B"', 5.0)}
+
+pytestmark = pytest.mark.skipif(os.geteuid() != 0, reason="a hub that signs in Unix users must run as root")
+
+
+def course_source(folder: Path) -> Path:
+    """A one-assignment course to copy (grading_course's), with settings relative to wherever it is copied."""
+    gc.make_course(folder, generate=False, course_id=COURSE)
+    (folder / "nbgrader_config.py").write_text(
+        "from pathlib import Path\nc = get_config()\nROOT = Path(__file__).resolve().parent\n"
+        f"c.CourseDirectory.course_id = '{COURSE}'\nc.CourseDirectory.root = str(ROOT)\n"
+        "c.CourseDirectory.db_url = f\"sqlite:///{ROOT / 'gradebook.db'}\"\nc.Execute.timeout = 60\n")
+    return folder
+
+
+class Hub:
+    """The hub process, started by the kit's launcher with this test's folders and port."""
+
+    def __init__(self, base: Path, roster: Path, **env: str):
+        self.base, self.port = base, jupyter_api.free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = base / f"hub-{self.port}.log"
+        command = [str(BIN / "python"), "-m", "academy.hub", "--roster", str(roster), "--faculty", FACULTY,
+                   "--state", str(base / "state"), "--exchange", str(base / "exchange"), "--homes", str(base / "home"),
+                   "--course", str(base / "course-source"), "--ip", "127.0.0.1", "--port", str(self.port)]
+        self.process = subprocess.Popen(command, env=dict(os.environ, PCIA_HUB_MEM_LIMIT="600M",
+                                                          PCIA_HUB_CPU_LIMIT=str(CPU_LIMIT), **env),
+                                        stdin=subprocess.DEVNULL, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and self.process.poll() is None:
+            try:
+                if HubUser(self.url, "", "").open("/services/formgrader/", allow_redirects=False).status_code in (302, 403):
+                    return
+            except OSError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise AssertionError("the hub did not start:\n" + self.log.read_text()[-4000:])
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=90)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        for user in DELEGATES + [FACULTY, accounts.GRADER]:
+            subprocess.run(["/usr/bin/pkill", "-KILL", "-u", user], capture_output=True)
+        subprocess.run(["/usr/bin/pkill", "-KILL", "-f", f"--port {self.port} "], capture_output=True)
+
+    def passwords(self) -> dict[str, str]:
+        sheets = sorted((self.base / "state").glob("passwords-*.csv"))
+        with sheets[-1].open(newline="") as file:
+            return {row["account"]: row["password"] for row in csv.DictReader(file)}
+
+
+def remove_cohort() -> None:
+    for user in DELEGATES + [FACULTY, accounts.GRADER]:
+        subprocess.run(["/usr/bin/pkill", "-KILL", "-u", user], capture_output=True)
+        subprocess.run(["/usr/sbin/userdel", "--remove", user], capture_output=True)
+    for group in (accounts.DELEGATES_GROUP, accounts.FACULTY_GROUP):
+        subprocess.run(["/usr/sbin/groupdel", group], capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def hub():
+    if accounts.account_exists(accounts.GRADER) and not Path(pwd.getpwnam(accounts.GRADER).pw_dir).name.startswith("pcia"):
+        pytest.fail("this machine already has a pcia-grader account of its own")
+    remove_cohort()
+    base = Path(tempfile.mkdtemp(prefix="pcia-hub-", dir="/tmp"))  # pytest's own folder is root's alone
+    base.chmod(0o755)
+    course_source(base / "course-source")
+    roster = base / "roster.csv"
+    roster.write_text("delegate\n" + "".join(f"{d}\n" for d in DELEGATES))
+    running = Hub(base, roster)
+    try:
+        yield running
+    finally:
+        running.stop()
+        remove_cohort()
+        shutil.rmtree(base, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def people(hub):
+    """Everyone signed in through the login page, each with their server running."""
+    passwords = hub.passwords()
+    signed_in = {}
+    for name in DELEGATES + [FACULTY]:
+        person = HubUser(hub.url, name, passwords[name])
+        page = person.log_in()
+        assert page.status_code == 200, (name, page.status_code, page.url, hub.log.read_text()[-3000:])
+        signed_in[name] = person
+    for person in signed_in.values():
+        person.wait_for_server()
+    return signed_in
+
+
+def formgrader(person: HubUser, method: str, path: str):
+    return person.api(method, "/services/formgrader/", f"formgrader/api/{path}")
+
+
+@pytest.fixture(scope="module")
+def graded(hub, people):
+    """The assignment's year in small: released, fetched, answered, submitted, collected and autograded."""
+    faculty = people[FACULTY]
+    faculty.open("/services/formgrader/formgrader")
+    assert formgrader(faculty, "POST", f"assignment/{gc.ASSIGNMENT}/assign").json()["success"]
+    assert formgrader(faculty, "POST", f"assignment/{gc.ASSIGNMENT}/release").json()["success"]
+    listed = {}
+    for name in DELEGATES:
+        me, prefix = people[name], f"/user/{name}/"
+        listed[name] = me.api("GET", prefix, f"assignments?course_id={COURSE}").json()
+        fetched = me.api("POST", prefix, "assignments/fetch", data={"course_id": COURSE, "assignment_id": gc.ASSIGNMENT})
+        assert fetched.json()["success"], fetched.text
+        path = f"api/contents/{gc.ASSIGNMENT}/{gc.ASSIGNMENT}.ipynb"
+        model = me.api("GET", prefix, path).json()
+        notebook = nbformat.from_dict(model["content"])
+        q1, q2, _ = ANSWERS[name]
+        for cell in notebook.cells:
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if gid in ("q1-answer", "q2-answer"):
+                cell.source = f"{gid[:2]} = {q1 if gid == 'q1-answer' else q2}"
+        saved = me.api("PUT", prefix, path, json={"type": "notebook", "format": "json", "content": notebook})
+        assert saved.status_code == 200, saved.text
+        submitted = me.api("POST", prefix, "assignments/submit", data={"course_id": COURSE, "assignment_id": gc.ASSIGNMENT})
+        assert submitted.json()["success"], submitted.text
+    collected = formgrader(faculty, "POST", f"assignment/{gc.ASSIGNMENT}/collect").json()
+    assert collected["success"], collected
+    for name in DELEGATES:
+        done = formgrader(faculty, "POST", f"submission/{gc.ASSIGNMENT}/{name}/autograde").json()
+        assert done["success"], done
+    submissions = formgrader(faculty, "GET", f"submissions/{gc.ASSIGNMENT}").json()
+    return {"listed": listed, "scores": {s["student"]: s["score"] for s in submissions}, "submissions": submissions}
+
+
+def test_each_person_has_an_account_of_their_own_with_a_password(hub):
+    sheet = sorted((hub.base / "state").glob("passwords-*.csv"))[-1]
+    assert sheet.stat().st_mode & 0o777 == 0o600 and sheet.stat().st_uid == 0
+    passwords = hub.passwords()
+    assert sorted(passwords) == sorted(DELEGATES + [FACULTY])
+    assert len(set(passwords.values())) == len(passwords)  # each their own
+    for name in DELEGATES + [FACULTY]:
+        assert accounts.has_password(name), name  # `passwd --status`: a usable password, not none, not locked
+        home = Path(pwd.getpwnam(name).pw_dir)
+        assert home.stat().st_mode & 0o777 == 0o700 and home.stat().st_uid == pwd.getpwnam(name).pw_uid
+    assert sorted(grp.getgrnam(accounts.DELEGATES_GROUP).gr_mem) == DELEGATES
+    assert grp.getgrnam(accounts.FACULTY_GROUP).gr_mem == [FACULTY]
+
+
+def test_only_the_cohort_signs_in_and_only_with_the_right_password(hub):
+    passwords = hub.passwords()
+    wrong = HubUser(hub.url, DELEGATES[0], passwords[DELEGATES[1]]).log_in()
+    assert "Invalid username or password" in wrong.text
+    # An account on the machine outside the cohort's groups is refused even with its right password.
+    outsider = "pcia-e2e-outsider"
+    subprocess.run(["/usr/sbin/useradd", "--no-create-home", outsider], check=True)
+    try:
+        subprocess.run(["/usr/sbin/chpasswd"], input=f"{outsider}:right-password-42\n", text=True, check=True)
+        outside = HubUser(hub.url, outsider, "right-password-42")
+        refused = outside.log_in()
+        assert refused.status_code == 403 or "Invalid username or password" in refused.text, (refused.status_code, refused.url)
+        assert outside.open(f"/user/{outsider}/api/status", allow_redirects=False).status_code != 200
+        assert subprocess.run(["/usr/bin/pgrep", "-u", outsider], capture_output=True).returncode == 1  # nothing started as them
+    finally:
+        subprocess.run(["/usr/sbin/userdel", outsider], capture_output=True)
+
+
+def test_each_server_runs_as_its_owner_in_a_capped_control_group(hub, people):
+    for name in DELEGATES + [FACULTY]:
+        uid = pwd.getpwnam(name).pw_uid
+        found = subprocess.run(["/usr/bin/pgrep", "-u", str(uid), "-f", "jupyterhub.singleuser"], capture_output=True, text=True)
+        pids = found.stdout.split()
+        assert len(pids) == 1, (name, found.stdout)
+        joined = [Path(p).parent for p in spawner.process_files(name)]
+        assert joined, "no control groups on this machine"
+        for group in joined:
+            assert pids[0] in (group / "cgroup.procs").read_text().split(), (name, group)
+        for path, value in spawner.limit_files(name, MEM_LIMIT, CPU_LIMIT).items():
+            assert path.read_text().split() == value.split() or int(path.read_text()) == int(value), path
+
+
+def test_a_process_over_the_memory_cap_is_stopped_and_cpu_is_held_to_the_quota(hub, people):
+    name = DELEGATES[0]
+    joins = " ".join(str(p) for p in spawner.process_files(name))
+    hungry = f"b = b'x' * {int(MEM_LIMIT * 1.5)}; print('survived')"
+    done = subprocess.run(["/bin/sh", "-c", f'for f in {joins}; do echo $$ > $f; done; exec /usr/sbin/runuser -u {name} -- '
+                           f'/usr/bin/python3.11 -c "{hungry}"'], capture_output=True, text=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL or done.returncode == 128 + signal.SIGKILL, (done.returncode, done.stdout)
+    assert "survived" not in done.stdout
+    busy = "import os, time\nend = time.monotonic() + 2\nwhile time.monotonic() < end: pass\nprint(sum(os.times()[:2]))"
+    done = subprocess.run(["/bin/sh", "-c", f'for f in {joins}; do echo $$ > $f; done; exec /usr/sbin/runuser -u {name} -- '
+                           f'/usr/bin/python3.11 -c "{busy}"'], capture_output=True, text=True, timeout=60)
+    cpu_seconds = float(done.stdout.split()[-1])
+    assert cpu_seconds < 2 * CPU_LIMIT * 1.3, cpu_seconds  # two seconds at half a core is one CPU-second
+
+
+def test_the_kit_is_put_into_each_home_by_nbgitpuller(hub, people):
+    repo = Path(__file__).resolve().parents[1]
+    for name in (DELEGATES[0], FACULTY):
+        me = people[name]
+        landing = me.open(f"/user/{name}/")
+        assert "/git-pull?" in landing.url and "targetpath=teaching-kit" in landing.url
+        query = landing.url.split("?", 1)[1]
+        with me.session.get(f"{hub.url}/user/{name}/git-pull/api?{query}", stream=True, timeout=180) as stream:
+            events = [line for line in stream.iter_lines() if line]
+        assert any(b'"phase": "finished"' in e for e in events), events[-3:]
+        notebooks = me.api("GET", f"/user/{name}/", "api/contents/teaching-kit/notebooks").json()
+        names = sorted(item["name"] for item in notebooks["content"])
+        assert names == sorted(p.name for p in (repo / "notebooks").glob("*.md"))
+        home = Path(pwd.getpwnam(name).pw_dir)
+        assert (home / "teaching-kit" / "notebooks").stat().st_uid == pwd.getpwnam(name).pw_uid
+
+
+def test_delegates_list_fetch_and_submit_and_faculty_collect_and_grade(graded):
+    for name in DELEGATES:
+        listed = graded["listed"][name]
+        assert listed["success"] and [(a["assignment_id"], a["status"]) for a in listed["value"]] == [(gc.ASSIGNMENT, "released")]
+    assert graded["scores"] == {name: expected for name, (_, _, expected) in ANSWERS.items()}
+    assert all(s["autograded"] for s in graded["submissions"])
+
+
+def test_a_delegate_cannot_open_another_delegates_server(hub, people):
+    me, other = people[DELEGATES[0]], DELEGATES[1]
+    for path in (f"/user/{other}/api/status", f"/user/{other}/api/contents/{gc.ASSIGNMENT}", f"/user/{other}/lab"):
+        page = me.open(path)
+        assert page.status_code == 403, (path, page.status_code, page.url)
+    attempt = me.api("POST", f"/user/{other}/", "api/kernels", json={})
+    assert attempt.status_code in (302, 403)
+
+
+def test_a_delegate_cannot_open_the_formgrader_but_faculty_can(hub, people, graded):
+    me = people[DELEGATES[0]]
+    assert me.open("/services/formgrader/formgrader").status_code == 403
+    assert formgrader(me, "GET", "assignments").status_code in (302, 403)
+    assert formgrader(me, "POST", f"assignment/{gc.ASSIGNMENT}/collect").status_code in (302, 403)
+    assert formgrader(people[FACULTY], "GET", "assignments").status_code == 200
+
+
+def test_a_delegate_cannot_read_anothers_files(hub, people, graded):
+    me, other = DELEGATES[0], DELEGATES[1]
+    theirs = Path(pwd.getpwnam(other).pw_dir) / gc.ASSIGNMENT / f"{gc.ASSIGNMENT}.ipynb"
+    assert theirs.exists()
+    tried = subprocess.run(["/usr/sbin/runuser", "-u", me, "--", "cat", str(theirs)], capture_output=True, text=True)
+    assert tried.returncode != 0 and "Permission denied" in tried.stderr
+    inbound = hub.base / "exchange" / COURSE / "inbound"
+    tried = subprocess.run(["/usr/sbin/runuser", "-u", me, "--", "ls", str(inbound)], capture_output=True, text=True)
+    assert tried.returncode != 0 and "Permission denied" in tried.stderr
+    # and through their own server, which serves only their home
+    escape = people[me].api("GET", f"/user/{me}/", f"api/contents/../{other}/{gc.ASSIGNMENT}")
+    assert escape.status_code in (400, 403, 404)
+
+
+def test_the_board_is_a_hub_service_everyone_can_open(hub, people):
+    for name in (DELEGATES[0], FACULTY):
+        page = people[name].open("/services/board/")
+        assert page.status_code == 200 and "/services/board/" in page.url, (name, page.status_code, page.url)
+
+
+def test_after_a_restart_an_idle_server_is_culled(hub, people, graded):
+    hub.stop()
+    again = Hub(hub.base, hub.base / "roster.csv", PCIA_HUB_IDLE_TIMEOUT="10", PCIA_HUB_CULL_EVERY="3")
+    try:
+        assert not list((hub.base / "state").glob("passwords-*.csv"))[1:]  # existing passwords kept
+        name = DELEGATES[2]
+        me = HubUser(again.url, name, hub.passwords()[name])
+        assert me.log_in().status_code == 200
+        me.wait_for_server()
+        uid = str(pwd.getpwnam(name).pw_uid)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if subprocess.run(["/usr/bin/pgrep", "-u", uid, "-f", "jupyterhub.singleuser"], capture_output=True).returncode:
+                break
+            time.sleep(1)
+        else:
+            raise AssertionError("the idle server was not culled within a minute")
+        assert "Culling server" in again.log.read_text() or "culling" in again.log.read_text().lower()
+    finally:
+        again.stop()
