@@ -24,7 +24,6 @@ import pwd
 import shutil
 import signal
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -33,17 +32,16 @@ import nbformat
 import pytest
 
 import grading_course as gc
-import jupyter_api
-from hub_session import HubUser
+from hub_session import Hub, HubUser
 
 from academy.hub import accounts, spawner
 
-BIN = Path(sys.executable).parent
 DELEGATES = [f"pcia-e2e-d{i}" for i in range(1, 6)]
 FACULTY = "pcia-e2e-fac"
 COURSE = "pcia"  # the kit's course id, which every user's exchange settings name
 MEM_LIMIT = 600 * 2**20  # bytes (given to the hub as "600M")
 CPU_LIMIT = 0.5  # cores
+LIMITS = {"PCIA_HUB_MEM_LIMIT": "600M", "PCIA_HUB_CPU_LIMIT": str(CPU_LIMIT)}
 # What each delegate answers (q1, q2) and so scores: q1 = 0.84 is 2 points, q2 = "B" is 3 (grading_course).
 ANSWERS = {"pcia-e2e-d1": ("0.84", '"B"', 5.0), "pcia-e2e-d2": ("0.16", '"B"', 3.0), "pcia-e2e-d3": ("0.84", '"C"', 2.0),
            "pcia-e2e-d4": ("0.5", '"A"', 0.0), "pcia-e2e-d5": ("0.84", '"B"', 5.0)}
@@ -61,49 +59,11 @@ def course_source(folder: Path) -> Path:
     return folder
 
 
-class Hub:
-    """The hub process, started by the kit's launcher with this test's folders and port."""
-
-    def __init__(self, base: Path, roster: Path, **env: str):
-        self.base, self.port = base, jupyter_api.free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = base / f"hub-{self.port}.log"
-        command = [str(BIN / "python"), "-m", "academy.hub", "--roster", str(roster), "--faculty", FACULTY,
-                   "--state", str(base / "state"), "--exchange", str(base / "exchange"), "--homes", str(base / "home"),
-                   "--course", str(base / "course-source"), "--ip", "127.0.0.1", "--port", str(self.port)]
-        self.process = subprocess.Popen(command, env=dict(os.environ, PCIA_HUB_MEM_LIMIT="600M",
-                                                          PCIA_HUB_CPU_LIMIT=str(CPU_LIMIT), **env),
-                                        stdin=subprocess.DEVNULL, stdout=self.log.open("w"), stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and self.process.poll() is None:
-            try:
-                if HubUser(self.url, "", "").open("/services/formgrader/", allow_redirects=False).status_code in (302, 403):
-                    return
-            except OSError:
-                pass
-            time.sleep(0.5)
-        self.stop()
-        raise AssertionError("the hub did not start:\n" + self.log.read_text()[-4000:])
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=90)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        for user in DELEGATES + [FACULTY, accounts.GRADER]:
-            subprocess.run(["/usr/bin/pkill", "-KILL", "-u", user], capture_output=True)
-        subprocess.run(["/usr/bin/pkill", "-KILL", "-f", f"--port {self.port} "], capture_output=True)
-
-    def passwords(self) -> dict[str, str]:
-        sheets = sorted((self.base / "state").glob("passwords-*.csv"))
-        with sheets[-1].open(newline="") as file:
-            return {row["account"]: row["password"] for row in csv.DictReader(file)}
+SERVICE_ACCOUNTS = [accounts.GRADER, accounts.BOARD]
 
 
 def remove_cohort() -> None:
-    for user in DELEGATES + [FACULTY, accounts.GRADER]:
+    for user in DELEGATES + [FACULTY] + SERVICE_ACCOUNTS:
         subprocess.run(["/usr/bin/pkill", "-KILL", "-u", user], capture_output=True)
         subprocess.run(["/usr/sbin/userdel", "--remove", user], capture_output=True)
     for group in (accounts.DELEGATES_GROUP, accounts.FACULTY_GROUP):
@@ -112,15 +72,17 @@ def remove_cohort() -> None:
 
 @pytest.fixture(scope="module")
 def hub():
-    if accounts.account_exists(accounts.GRADER) and not Path(pwd.getpwnam(accounts.GRADER).pw_dir).name.startswith("pcia"):
-        pytest.fail("this machine already has a pcia-grader account of its own")
+    real = [m for g in (accounts.DELEGATES_GROUP, accounts.FACULTY_GROUP) for m in accounts.group_members(g)
+            if not m.startswith(("pcia-e2e-", "pcia-bench-"))]
+    if real:
+        pytest.fail(f"this machine runs a cohort's hub ({', '.join(real)}): run the hub tests on another machine")
     remove_cohort()
     base = Path(tempfile.mkdtemp(prefix="pcia-hub-", dir="/tmp"))  # pytest's own folder is root's alone
     base.chmod(0o755)
     course_source(base / "course-source")
     roster = base / "roster.csv"
     roster.write_text("delegate\n" + "".join(f"{d}\n" for d in DELEGATES))
-    running = Hub(base, roster)
+    running = Hub(base, roster, FACULTY, cohort=DELEGATES + [FACULTY] + SERVICE_ACCOUNTS, **LIMITS)
     try:
         yield running
     finally:
@@ -299,15 +261,47 @@ def test_a_delegate_cannot_read_anothers_files(hub, people, graded):
     assert escape.status_code in (400, 403, 404)
 
 
-def test_the_board_is_a_hub_service_everyone_can_open(hub, people):
-    for name in (DELEGATES[0], FACULTY):
-        page = people[name].open("/services/board/")
-        assert page.status_code == 200 and "/services/board/" in page.url, (name, page.status_code, page.url)
+def test_delegates_answer_on_the_board_from_their_notebooks_and_only_faculty_see_every_answer(hub, people):
+    faculty, board = people[FACULTY], "/services/board/"
+    assert faculty.open(f"{board}faculty").status_code == 200  # signed in to the board through the hub
+    made = faculty.api("POST", board, "api/questions", json={"prompt": "How many GPs will your PCN lose this year?",
+                                                               "kind": "number", "minimum": 0, "maximum": 50})
+    assert made.status_code in (200, 201), made.text
+    question = made.json()["id"]
+    # Each delegate answers from a kernel in their own server: the widget, with the hub's token and the
+    # board's address from the environment the hub gave the server. The body's claim to be someone else
+    # counts for nothing.
+    sent = {}
+    for number, name in enumerate(DELEGATES[:3], start=2):
+        printed = people[name].run_in_kernel([
+            "from academy.board.widget import AnswerBox",
+            f"box = AnswerBox({question})",
+            f"box.answer.value = '{number}'",  # typed into the box
+            "box.send.click()",
+            "print(box.message.value)",
+            f"from academy.board.client import board_call\nprint(board_call('api/questions/{question}/answer'))",
+        ])
+        assert f"'user': '{name}'" in printed or f'"user": "{name}"' in printed, printed
+        sent[name] = number
+    spoofed = people[DELEGATES[3]].run_in_kernel([
+        f"from academy.board.client import board_call\nprint(board_call('api/questions/{question}/answer', "
+        f"{{'value': 9, 'user': '{DELEGATES[0]}'}}))"])
+    assert DELEGATES[3] in spoofed
+    sent[DELEGATES[3]] = 9
+    rows = faculty.api("GET", board, f"api/questions/{question}/answers.csv")
+    assert rows.status_code == 200
+    table = list(csv.DictReader(rows.text.lstrip("\ufeff").splitlines()))
+    assert {row["user"]: float(row["value"]) for row in table} == {name: float(v) for name, v in sent.items()}
+    assert people[DELEGATES[0]].open(board).status_code == 200  # the projected page, signed in through the hub
+    for path in (f"api/questions/{question}/answers.csv", f"api/questions/{question}/answers"):
+        assert people[DELEGATES[0]].api("GET", board, path).status_code == 403
+    assert people[DELEGATES[0]].open(f"{board}faculty").status_code == 403
 
 
 def test_after_a_restart_an_idle_server_is_culled(hub, people, graded):
     hub.stop()
-    again = Hub(hub.base, hub.base / "roster.csv", PCIA_HUB_IDLE_TIMEOUT="10", PCIA_HUB_CULL_EVERY="3")
+    again = Hub(hub.base, hub.base / "roster.csv", FACULTY, cohort=hub.cohort, PCIA_HUB_IDLE_TIMEOUT="10",
+                PCIA_HUB_CULL_EVERY="3", **LIMITS)
     try:
         assert not list((hub.base / "state").glob("passwords-*.csv"))[1:]  # existing passwords kept
         name = DELEGATES[2]

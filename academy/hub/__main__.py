@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     args.state.chmod(0o755)
     (args.state / "board").mkdir(exist_ok=True)
     (args.state / "board").chmod(0o700)
+    shutil.chown(args.state / "board", accounts.BOARD, accounts.BOARD)
     machine.make_exchange(args.exchange)
     machine.write_kernel_spec(args.state)
     machine.write_commands(args.state)

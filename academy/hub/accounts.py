@@ -9,7 +9,8 @@ Every account gets a password of its own, never none: a new account gets a rando
 others issued in the same run to a sheet only root can read (``passwords-<time>.csv`` in the hub's
 folder) for the programme office to hand out. An account that already exists keeps its password unless
 ``reset`` is asked for. An existing account that is not one of the cohort's is refused, not taken over.
-The grader account ``pcia-grader`` owns the course and runs the formgrader; nobody signs in as it.
+The grader account ``pcia-grader`` owns the course and runs the formgrader, and ``pcia-board`` runs the
+cohort board and owns its answers; nobody signs in as either.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 DELEGATES_GROUP = "pcia-delegates"
 FACULTY_GROUP = "pcia-faculty"
 GRADER = "pcia-grader"
+BOARD = "pcia-board"
 # No 0/O, 1/l/I: a password read off a sheet is typed without doubt.
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 
@@ -106,11 +108,11 @@ def has_password(name: str) -> bool:
     return done.returncode == 0 and done.stdout.split()[1:2] == ["P"]
 
 
-def ensure_grader(homes: Path) -> None:
-    """The account that owns the course and runs the formgrader. It has no password: no one signs in as it."""
-    if not account_exists(GRADER):
-        _run("useradd", "--system", "--create-home", "--home-dir", str(homes / GRADER), "--shell", "/usr/sbin/nologin",
-             "--user-group", GRADER)
+def ensure_service_account(name: str, homes: Path) -> None:
+    """An account a hub service runs as (the grader, the board). It has no password: no one signs in as it."""
+    if not account_exists(name):
+        _run("useradd", "--system", "--create-home", "--home-dir", str(homes / name), "--shell", "/usr/sbin/nologin",
+             "--user-group", name)
 
 
 def make_accounts(delegates: list[str], faculty: list[str], homes: Path, sheet_folder: Path,
@@ -121,7 +123,8 @@ def make_accounts(delegates: list[str], faculty: list[str], homes: Path, sheet_f
     if clash:
         raise AccountError(f"{', '.join(clash)} cannot be both a delegate and faculty.")
     homes.mkdir(parents=True, exist_ok=True)
-    ensure_grader(homes)
+    ensure_service_account(GRADER, homes)
+    ensure_service_account(BOARD, homes)
     accounts = [ensure_account(name, DELEGATES_GROUP, homes, reset) for name in delegates]
     accounts += [ensure_account(name, FACULTY_GROUP, homes, reset) for name in faculty]
     issued = [a for a in accounts if a.password]

@@ -97,8 +97,14 @@ c.JupyterHub.load_roles = [
      "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]},
 ]
 
-# The cohort board, where delegates' answers reach the projector.
-BOARD_SERVICES, BOARD_ROLES = hub_service(STATE / "board" / "board.sqlite", random_port(), faculty_group="faculty")
+# The cohort board, where delegates' answers reach the projector: run as an account of its own, its answers
+# in the hub's folder. A notebook's token (JUPYTERHUB_API_TOKEN) may post to it, and nothing more than the
+# server's own token could do already.
+BOARD_SERVICES, BOARD_ROLES = hub_service(STATE / "board" / "board.sqlite", random_port(), faculty_group="faculty",
+                                          python=PYTHON)
+for board in BOARD_SERVICES:
+    board.update(user=accounts.BOARD, cwd=str(STATE / "board"), environment=dict(USER_ENV, HOME=str(STATE / "board")))
 c.JupyterHub.services += BOARD_SERVICES
 c.JupyterHub.load_roles += BOARD_ROLES
+c.Spawner.server_token_scopes = ["users:activity!user", "access:servers!server", "access:services!service=board"]
 c.Spawner.environment["PCIA_BOARD_URL"] = f"{PUBLIC_URL}/services/board/"
