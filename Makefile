@@ -3,17 +3,19 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PROXY := deploy/hub/node_modules/.bin/configurable-http-proxy
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 
-.PHONY: help setup book instructor-book release test bench mutate lab lock clean browser sandbox case-packs case-pack-files
+.PHONY: hub help setup book instructor-book release test bench mutate lab lab-settings lock clean browser sandbox case-packs case-pack-files
 
 help:
 	@echo "make book   build the published book into _build/html"
 	@echo "make case-packs  the book, with each written case as an A4 PDF handout in _build/html/case_packs/ (make book does this too when Chromium is installed)"
 	@echo "make instructor-book  build the instructor edition (model answers, hidden tests, facilitator notes; never publish it) into _build/instructor"
 	@echo "make test   run the whole test suite"
-	@echo "make lab    start JupyterLab for teaching live"
+	@echo "make lab    start JupyterLab for teaching live (teaching notebooks open as notebooks, no news pop-up; as root too)"
+	@echo "make hub ROSTER=delegates.csv FACULTY=\"ann bob\"  start the cohort's JupyterHub on this machine (as root; see README)"
 	@echo "make bench  run the speed benchmarks (results in benchmarks/results/); fails if one misses its target"
 	@echo "make mutate mutation testing of models, data and widgets (score and survivors in benchmarks/results/)"
 
@@ -26,22 +28,34 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (academy)" >/dev/null
 	touch $(STAMP)
 
-# nbgrader reads its settings from the folder it works in and from Jupyter's configuration folders; the
-# Assignments tab changes folder between the two, so the kit's exchange settings (exchange_config.py) are
-# also loaded from the virtualenv's configuration folder.
-LAB_CONFIG := $(VENV)/etc/jupyter/nbgrader_config.py
-$(LAB_CONFIG): $(STAMP)
-	mkdir -p $(dir $@)
-	printf 'c = get_config()  # noqa: F821 (written by make: the kit'"'"'s exchange, for the Assignments tab)\nload_subconfig("%s/exchange_config.py")\n' "$(CURDIR)" > $@
-
-setup: $(STAMP) $(LAB_CONFIG)
-
 # The tests and benchmarks run these targets too (tests/conftest.py, benchmarks/run.py), from inside the
 # virtualenv: they pass SETUP= (nothing to set up) and BIN=<their python's bin/>, and BUILD_DIR=<folder>
 # to build the book somewhere other than ./_build.
 SETUP ?= $(STAMP)
 BUILD_DIR ?= .
 BUILD := $(BUILD_DIR)/_build
+
+# nbgrader reads its settings from the folder it works in and from Jupyter's configuration folders; the
+# Assignments tab changes folder between the two, so the kit's exchange settings (exchange_config.py) are
+# also loaded from the virtualenv's configuration folder.
+LAB_CONFIG := $(VENV)/etc/jupyter/nbgrader_config.py
+$(LAB_CONFIG): $(SETUP)
+	mkdir -p $(dir $@)
+	printf 'c = get_config()  # noqa: F821 (written by make: the kit'"'"'s exchange, for the Assignments tab)\nload_subconfig("%s/exchange_config.py")\n' "$(CURDIR)" > $@
+
+# JupyterLab's settings for teaching in front of a room (deploy/lab/overrides.json), as the defaults of
+# the virtualenv's JupyterLab: a double-clicked teaching notebook (notebooks/*.md, MyST) opens as a
+# notebook through jupytext rather than as text; no "official Jupyter news" question, no update check and
+# no extension manager, none of which a projector should show and all of which would ask the network.
+# A person's own settings still win over these.
+LAB_SETTINGS := $(abspath $(BIN)/..)/share/jupyter/lab/settings/overrides.json
+$(LAB_SETTINGS): deploy/lab/overrides.json $(SETUP)
+	mkdir -p $(dir $@)
+	cp deploy/lab/overrides.json $@
+
+lab-settings: $(LAB_SETTINGS)
+
+setup: $(STAMP) $(LAB_CONFIG) $(LAB_SETTINGS)
 
 # Release the exercises with nbgrader (solutions and hidden tests stripped), then build the book.
 # The release is remade only when what it is made from changes: nbgrader rewrites every released
@@ -106,7 +120,7 @@ sandbox:
 	  if [ "$$(id -u)" = 0 ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq bubblewrap >/dev/null; \
 	  else echo "bubblewrap is not installed: grading needs it (sudo apt-get install bubblewrap)"; fi; }
 
-test: $(STAMP) $(LAB_CONFIG) browser sandbox
+test: $(STAMP) $(LAB_CONFIG) $(LAB_SETTINGS) $(PROXY) browser sandbox
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
@@ -118,9 +132,24 @@ mutate: $(STAMP)
 	$(BIN)/python benchmarks/mutation.py
 
 # The exchange folder JupyterLab's Assignments tab reads (nbgrader_config.py), unless PCIA_EXCHANGE names another.
-lab: $(STAMP) $(LAB_CONFIG)
+# jupyter lab refuses to start as root (a course machine, a container, CI) unless told --allow-root, so
+# it is told only then. Saving a notebook leaves its .md as it was (jupytext.toml), so git stays clean.
+lab: $(SETUP) $(LAB_CONFIG) $(LAB_SETTINGS)
 	mkdir -p $${PCIA_EXCHANGE:-.exchange} && chmod 777 $${PCIA_EXCHANGE:-.exchange}
-	$(BIN)/jupyter lab --notebook-dir=$(CURDIR)
+	$(BIN)/jupyter lab --notebook-dir=$(CURDIR) $$([ "$$(id -u)" = 0 ] && echo --allow-root)
+
+# The cohort's JupyterHub on one machine (academy/hub, deploy/hub/jupyterhub_config.py): accounts from the
+# roster, the exchange, the formgrader's course, then the hub on port 8000 until Ctrl+C. Its proxy,
+# configurable-http-proxy, comes from npm at the version deploy/hub/package-lock.json pins.
+$(PROXY): deploy/hub/package.json deploy/hub/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "The hub's proxy needs Node.js 20 or later and npm (apt-get install nodejs npm)"; exit 1; }
+	cd deploy/hub && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+HUB_PORT ?= 8000
+hub: $(SETUP) $(LAB_CONFIG) $(LAB_SETTINGS) $(PROXY)
+	@[ -n "$(ROSTER)" ] || { echo 'Name the roster: make hub ROSTER=delegates.csv FACULTY="ann bob"'; exit 1; }
+	$(BIN)/python -m academy.hub --roster $(ROSTER) $(foreach f,$(FACULTY),--faculty $(f)) --port $(HUB_PORT)
 
 # Regenerate the pinned lock file from pyproject.toml (needs uv: pip install uv).
 lock:
