@@ -3,10 +3,13 @@
 Each result: name, unit, median, p95 (where there are repeated samples), target, whether it met the
 target, the number of samples, the machine (cores, Python version, platform) and when it ran.
 Exits non-zero, naming them, if any figure misses its target.
-Usage: python benchmarks/run.py [--only explorer|model|book|workforce|grading|page_weight]
+Usage: python benchmarks/run.py [--only explorer|model|book|workforce|grading|page_weight|board_load|hub_memory]
 (--only workforce: the workforce-retention projection and its two explorers alone; they also run with
 the explorer and model groups. --only page_weight: the bytes a reader's browser fetches for each page of
-a fresh build, benchmarks/page_weight.py, with its own result file.)
+a fresh build, benchmarks/page_weight.py, with its own result file. --only board_load: the cohort board
+behind a real JupyterHub, 33 posters and a kill -9, benchmarks/board_load.py, with its own result file.
+--only hub_memory: memory per idle and busy JupyterLab server on the cohort's hub, and how many delegates
+machines of each size hold, benchmarks/hub_memory.py; it needs root, and the full run skips it without.)
 """
 
 from __future__ import annotations
@@ -261,7 +264,8 @@ def summary() -> int:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=["explorer", "model", "book", "workforce", "grading", "page_weight"])
+    parser.add_argument("--only", choices=["explorer", "model", "book", "workforce", "grading", "page_weight",
+                                         "board_load", "hub_memory"])
     args = parser.parse_args()
     if args.only in (None, "explorer"):
         bench_explorers()
@@ -281,4 +285,12 @@ if __name__ == "__main__":
         from page_weight import bench_page_weight  # benchmarks/page_weight.py: bytes per page, served gzipped
 
         RESULTS_THIS_RUN.append(bench_page_weight())
+    if args.only in (None, "board_load"):
+        from board_load import bench_board_load  # benchmarks/board_load.py: the cohort board under load
+
+        RESULTS_THIS_RUN.append(bench_board_load())
+    if args.only == "hub_memory" or (args.only is None and os.geteuid() == 0):
+        from hub_memory import bench_hub_memory  # benchmarks/hub_memory.py: memory per server on the cohort's hub
+
+        bench_hub_memory()
     sys.exit(summary())

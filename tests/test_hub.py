@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import grp
+import json
 import os
 import pwd
 import shutil
@@ -220,6 +221,20 @@ def test_the_kit_is_put_into_each_home_by_nbgitpuller(hub, people):
         assert names == sorted(p.name for p in (repo / "notebooks").glob("*.md"))
         home = Path(pwd.getpwnam(name).pw_dir)
         assert (home / "teaching-kit" / "notebooks").stat().st_uid == pwd.getpwnam(name).pw_uid
+
+
+def test_each_server_has_the_kits_jupyterlab_settings_and_extensions(hub, people):
+    """What `make lab` gives a laptop, each user's server gives them: teaching notebooks open as notebooks,
+    no news question, MyST rendered, the Assignments tab."""
+    overrides = json.loads((Path(__file__).resolve().parents[1] / "deploy" / "lab" / "overrides.json").read_text())
+    me, prefix = people[DELEGATES[0]], f"/user/{DELEGATES[0]}/"
+    for plugin, values in overrides.items():
+        schema = me.api("GET", prefix, f"lab/api/settings/{plugin}").json()["schema"]
+        for name, value in values.items():
+            assert schema["properties"][name]["default"] == value, (plugin, name)
+    page = me.open(f"{prefix}lab").text  # the page lists the federated extensions it will load
+    for extension in ("jupyterlab-myst", "jupyterlab-jupytext", "@jupyter/nbgrader"):
+        assert f'"name": "{extension}"' in page, extension
 
 
 def test_delegates_list_fetch_and_submit_and_faculty_collect_and_grade(graded):
