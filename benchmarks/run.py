@@ -292,5 +292,5 @@ if __name__ == "__main__":
     if args.only == "hub_memory" or (args.only is None and os.geteuid() == 0):
         from hub_memory import bench_hub_memory  # benchmarks/hub_memory.py: memory per server on the cohort's hub
 
-        bench_hub_memory()
+        RESULTS_THIS_RUN.extend(bench_hub_memory())
     sys.exit(summary())

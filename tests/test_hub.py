@@ -33,7 +33,7 @@ import nbformat
 import pytest
 
 import grading_course as gc
-from hub_session import Hub, HubUser
+from hub_session import Hub, HubUser, remove_accounts
 
 from academy.hub import accounts, spawner
 
@@ -64,11 +64,7 @@ SERVICE_ACCOUNTS = [accounts.GRADER, accounts.BOARD]
 
 
 def remove_cohort() -> None:
-    for user in DELEGATES + [FACULTY] + SERVICE_ACCOUNTS:
-        subprocess.run(["/usr/bin/pkill", "-KILL", "-u", user], capture_output=True)
-        subprocess.run(["/usr/sbin/userdel", "--remove", user], capture_output=True)
-    for group in (accounts.DELEGATES_GROUP, accounts.FACULTY_GROUP):
-        subprocess.run(["/usr/sbin/groupdel", group], capture_output=True)
+    remove_accounts(DELEGATES + [FACULTY] + SERVICE_ACCOUNTS)
 
 
 @pytest.fixture(scope="module")

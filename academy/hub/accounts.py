@@ -9,7 +9,7 @@ Every account gets a password of its own, never none: a new account gets a rando
 others issued in the same run to a sheet only root can read (``passwords-<time>.csv`` in the hub's
 folder) for the programme office to hand out. An account that already exists keeps its password unless
 ``reset`` is asked for. An existing account that is not one of the cohort's is refused, not taken over.
-The grader account ``pcia-grader`` owns the course and runs the formgrader, and ``pcia-board`` runs the
+The grader account ``pcia-formgrader`` owns the course and runs the formgrader, and ``pcia-board`` runs the
 cohort board and owns its answers; nobody signs in as either.
 """
 
@@ -27,7 +27,7 @@ from pathlib import Path
 
 DELEGATES_GROUP = "pcia-delegates"
 FACULTY_GROUP = "pcia-faculty"
-GRADER = "pcia-grader"
+GRADER = "pcia-formgrader"
 BOARD = "pcia-board"
 # No 0/O, 1/l/I: a password read off a sheet is typed without doubt.
 PASSWORD_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
