@@ -17,6 +17,7 @@ Unix accounts, groups and control groups made here are removed afterwards.
 
 from __future__ import annotations
 
+import ast
 import csv
 import grp
 import json
@@ -307,6 +308,10 @@ def test_delegates_answer_on_the_board_from_their_notebooks_and_only_faculty_see
     for path in (f"api/questions/{question}/answers.csv", f"api/questions/{question}/answers"):
         assert people[DELEGATES[0]].api("GET", board, path).status_code == 403
     assert people[DELEGATES[0]].open(f"{board}faculty").status_code == 403
+    # Faculty take the round into pandas from a notebook for the debrief.
+    printed = people[FACULTY].run_in_kernel([f"from academy.board import answers_frame\n"
+                                             f"print(answers_frame({question}).set_index('user')['value'].to_dict())"])
+    assert ast.literal_eval(printed.strip()) == {name: float(v) for name, v in sent.items()}
 
 
 def test_after_a_restart_an_idle_server_is_culled(hub, people, graded):
@@ -330,3 +335,19 @@ def test_after_a_restart_an_idle_server_is_culled(hub, people, graded):
         assert "Culling server" in again.log.read_text() or "culling" in again.log.read_text().lower()
     finally:
         again.stop()
+
+
+def test_the_readme_gives_the_hubs_measured_memory_and_capacity():
+    """README's "When to move to Kubernetes" quotes benchmarks/results/hub_capacity.json (make bench)."""
+    root = Path(__file__).resolve().parents[1]
+    measured = json.loads((root / "benchmarks" / "results" / "hub_capacity.json").read_text())
+    readme = (root / "README.md").read_text()
+    section = readme[readme.index("### When to move to Kubernetes"):readme.index("## Running a cohort")]
+    for size, delegates in measured["delegates_with_a_busy_server"].items():
+        assert f"{delegates} with {size}" in section or f"{delegates} delegates at once with {size}" in section, size
+    assert f"{round(measured['idle_server_mib_median'])} MiB" in section
+    assert f"{round(measured['busy_server_mib_max'])} MiB" in section
+    assert f"{round(measured['hub_and_services_mib'], -1):.0f} MiB" in section
+    by_notebook = measured["busy_server_mib_by_notebook"]
+    quoted = " / ".join(str(round(by_notebook[f"{n}.md"])) for n in ("law_firm_scale", "workforce_retention", "delayed_discharges"))
+    assert quoted + " MiB" in section
