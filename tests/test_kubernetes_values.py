@@ -156,8 +156,7 @@ def test_the_image_runs_the_single_user_server_as_a_user_that_is_not_root():
 def test_the_image_carries_the_exchange_settings_and_the_lab_settings():
     runs = " ".join(dockerfile_instructions())
     assert "cp /opt/pcia/kit/exchange_config.py /usr/local/etc/jupyter/nbgrader_config.py" in runs
-    assert "if [ -f /opt/pcia/kit/deploy/lab/overrides.json ]" in runs
-    assert "/usr/local/share/jupyter/lab/settings/overrides.json" in runs
+    assert "cp /opt/pcia/kit/deploy/lab/overrides.json /usr/local/share/jupyter/lab/settings/overrides.json" in runs
     assert f"PCIA_EXCHANGE={EXCHANGE}" in runs
 
 
