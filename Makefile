@@ -121,7 +121,7 @@ sandbox:
 	  else echo "bubblewrap is not installed: grading needs it (sudo apt-get install bubblewrap)"; fi; }
 
 test: $(STAMP) $(LAB_CONFIG) $(LAB_SETTINGS) $(PROXY) browser sandbox
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -45,22 +45,3 @@ def built_instructor_book(built_book) -> Path:
     warnings = "\n".join(line for line in build.stdout.splitlines() if "WARNING" in line or "ERROR" in line)
     assert build.returncode == 0, f"the instructor edition did not build cleanly:\n{warnings}\n{build.stdout[-3000:]}\n{build.stderr[-3000:]}"
     return out / "_build" / "instructor" / "_build" / "html"
-
-
-# `make test` runs the suite on both cores (pytest-xdist, `-n 2 --dist loadgroup`). Each file's tests stay
-# together on one worker (its module fixtures start once), and so do the files that must not overlap:
-# the book's readers share one build (and test_lab_live saves a teaching notebook, which a build in
-# progress would notice), and the grading tests share the sandbox's Unix users.
-TOGETHER = {
-    "book": {"test_book.py", "test_reader_pages.py", "test_reader_accessibility.py", "test_editions.py",
-             "test_case_packs.py", "test_bibliography.py", "test_notebooks.py", "test_lab_live.py"},
-    "sandbox": {"test_grading.py", "test_cohort.py"},
-}
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    for item in items:
-        name = item.path.name
-        group = next((group for group, files in TOGETHER.items() if name in files), name)
-        item.add_marker(pytest.mark.xdist_group(group))
