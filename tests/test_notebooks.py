@@ -45,8 +45,6 @@ def test_notebook_executes(path, built_book):
 
 def test_the_sensitivity_charts_description_quotes_the_model():
     """The tornado charts' alt text is written in the notebook; its numbers must be the charts'."""
-    import re
-
     from academy.models.gp_partnership import AVERAGE_PRACTICE, sensitivity_table
 
     # Read as the book reads it (the cell's options are YAML, in the form jupytext writes them back).
